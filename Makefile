@@ -1,0 +1,51 @@
+# crosstalk: `make run` serves the site, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | md5sum | cut -c1-10)
+export PORT ?= 8000
+
+.PHONY: run test bench stop install db migrate static chromium lint format
+
+install: $(STAMP)
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock --group dev
+	@rm -f $(VENV)/.installed-*; touch $@
+
+db:
+	@scripts/db.sh start
+
+migrate: install db
+	$(BIN)/python manage.py migrate --noinput -v0
+
+static: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+run: migrate static
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "crosstalk: serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops; 'make stop' stops the database)"
+	exec $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
+
+chromium:
+	@scripts/ensure_chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: migrate chromium lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m bench
+
+stop:
+	@scripts/db.sh stop

@@ -1,0 +1,33 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("crosstalk: translated news and the discussions around it")
+    subtitle = _("Stories from the Chinese and Korean press, with netizen comments in translation.")
+
+    def link(self):
+        return reverse("articles:home")
+
+    def items(self):
+        return Article.objects.published().order_by("-published_at")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.dek
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.translator or None

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.db.models.functions import JSONObject
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from articles.models import Article, Category, Tag
+from discussions.forms import CommentForm
+from discussions.pages import personal_html, thread_fragment
+from discussions.threads import SORTS, parse_sort
+
+
+def parse_page(value: str | None) -> int:
+    """Return a page number from a query value; anything odd is page 1, huge is clamped."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 9:
+        return max(1, int(value))
+    return 1
+
+
+def _listing(request, queryset, template: str, extra: dict):
+    paginator = Paginator(queryset, settings.CROSSTALK["ARTICLES_PER_PAGE"])
+    page = paginator.get_page(parse_page(request.GET.get("page")))
+    return render(request, template, {"page_obj": page, "articles": page.object_list, **extra})
+
+
+@require_safe
+def home(request):
+    return _listing(request, Article.objects.for_listing(), "articles/home.html", {})
+
+
+@require_safe
+def category(request, slug):
+    cat = get_object_or_404(Category, slug=slug)
+    articles = Article.objects.for_listing().filter(category=cat)
+    return _listing(request, articles, "articles/category.html", {"category": cat})
+
+
+@require_safe
+def tag(request, slug):
+    tag_obj = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.for_listing().filter(tags=tag_obj)
+    return _listing(request, articles, "articles/tag.html", {"tag": tag_obj})
+
+
+def published_article(slug: str) -> Article:
+    """Return the published article with its category and tags in one query, or raise 404."""
+    queryset = (
+        Article.objects.published()
+        .select_related("category")
+        .annotate(
+            tag_list=JSONBAgg(
+                JSONObject(name="tags__name", slug="tags__slug"),
+                filter=Q(tags__isnull=False),
+                order_by="tags__name",
+                default=[],
+            )
+        )
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+def render_article(request, article, *, form=None, status=200, reply_to=None):
+    """Render the article page with its discussion; shared by the comment-posting view."""
+    sort = parse_sort(request.GET.get("sort") or request.POST.get("sort"))
+    fragment = thread_fragment(article, sort=sort, page=parse_page(request.GET.get("page")))
+    context = {
+        "article": article,
+        "source_sections": _source_sections(article),
+        "sort": sort,
+        "sorts": SORTS,
+        "thread_html": personal_html(request, fragment.html, fragment.comment_ids),
+        "thread_page": fragment.page,
+        "thread_pages": fragment.pages,
+        "form": form or CommentForm(),
+        "reply_to": reply_to,
+    }
+    return render(request, "articles/detail.html", context, status=status)
+
+
+def _source_sections(article) -> list[tuple[str, str, list]]:
+    """Group the article's source comments by platform, in the order the editor set."""
+    sections: dict[str, list] = {}
+    for item in article.source_comments.all():
+        sections.setdefault(item.platform, []).append(item)
+    return [(key, items[0].get_platform_display(), items) for key, items in sections.items()]
+
+
+@require_safe
+def detail(request, slug):
+    return render_article(request, published_article(slug))

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from discussions.models import MAX_BODY_LENGTH
+from discussions.text import validate_plain_text
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_BODY_LENGTH}),
+        max_length=MAX_BODY_LENGTH,
+        error_messages={
+            "required": _("Write something before posting: the comment is empty."),
+            "max_length": _(
+                "A comment can be at most %(limit_value)d characters long "
+                "(this one has %(show_value)d)."
+            ),
+            "null_characters_not_allowed": _("Remove the NUL characters from the comment."),
+        },
+        help_text=_("Plain text. *emphasis*, **strong**, [links](https://…) and > quotes work."),
+    )
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        validate_plain_text(body)
+        if not body.strip():
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+        return body
+
+    def clean_parent(self):
+        value = (self.cleaned_data.get("parent") or "").strip()
+        if not value:
+            return None
+        if not value.isascii() or not value.isdigit() or len(value) > 18:
+            raise forms.ValidationError(
+                _("The comment you are replying to is not a valid comment number."),
+                code="bad_parent",
+            )
+        return int(value)

@@ -1,0 +1,15 @@
+"""gunicorn settings for `make run`: sync workers, which beat gthread on this CPU-bound work."""
+
+import multiprocessing
+import os
+
+bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 10
+keepalive = 2
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"

@@ -45,11 +45,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return (
-            self.published()
-            .select_related("category")
-            .order_by("-published_at", "-id")
-        )
+        return self.published().select_related("category").order_by("-published_at", "-id")
 
 
 class Article(models.Model):
@@ -66,7 +62,9 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
-    dek = models.TextField(_("dek"), blank=True, help_text=_("One or two sentences under the title."))
+    dek = models.TextField(
+        _("dek"), blank=True, help_text=_("One or two sentences under the title.")
+    )
     body = models.TextField(
         _("body"), help_text=_("HTML: paragraphs, headings, links, images with captions.")
     )

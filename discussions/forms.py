@@ -26,7 +26,9 @@ class CommentForm(forms.Form):
         body = self.cleaned_data["body"]
         validate_plain_text(body)
         if not body.strip():
-            raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+            raise forms.ValidationError(
+                self.fields["body"].error_messages["required"], code="required"
+            )
         return body
 
     def clean_parent(self):

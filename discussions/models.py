@@ -133,4 +133,3 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.value:+d} on {self.comment_id}"
-

@@ -66,6 +66,7 @@ def comment_post(
     parent_id: int | None = None,
     status: str = Comment.Status.VISIBLE,
     ip_address: str | None = None,
+    created_at=None,
 ) -> Comment:
     """Create a comment (a new tree, or a reply as the last child of its parent) and return it."""
     body = normalize_body(body)
@@ -99,7 +100,7 @@ def comment_post(
             author=author,
             body=body,
             body_html=render_comment(body),
-            created_at=timezone.now(),
+            created_at=created_at or timezone.now(),
             status=status,
             ip_address=ip_address,
         )

@@ -71,8 +71,11 @@ class Node:
     )  # fmt: skip
 
     def __init__(self, row):
-        (self.id, self.parent_id, self.level, self.tree_id, self.status, self.html, self.created,
-         self.edited, self.up, self.down, self.author_id, display, username, guest) = row  # fmt: skip
+        (
+            self.id, self.parent_id, self.level, self.tree_id, self.status, self.html,
+            self.created, self.edited, self.up, self.down, self.author_id, display, username,
+            guest,
+        ) = row  # fmt: skip
         self.name = display or username or guest or "Anonymous"
         self.kids = []
         self.keep = False
@@ -239,4 +242,3 @@ def subtree_rows(comment):
         .order_by("lft")
         .values_list(*ROW_FIELDS)
     )
-

@@ -75,11 +75,7 @@ def _landing_url(article, comment, sort: str) -> str:
 
 
 def _public_comment(pk: int) -> Comment:
-    comment = (
-        Comment.objects.select_related("article", "author")
-        .filter(pk=pk)
-        .first()
-    )
+    comment = Comment.objects.select_related("article", "author").filter(pk=pk).first()
     if comment is None or not comment.article.is_public():
         raise Http404(_("No such comment."))
     return comment
@@ -95,7 +91,10 @@ def permalink(request, pk):
     if comment.pk not in layout.rendered_ids:
         raise Http404(_("This comment is not available."))
     html = render_layout(
-        layout, sort=sort, focus_id=comment.pk, return_path=f"{comment.get_absolute_url()}?sort={sort}"
+        layout,
+        sort=sort,
+        focus_id=comment.pk,
+        return_path=f"{comment.get_absolute_url()}?sort={sort}",
     )
     context = {
         "comment": comment,
@@ -149,4 +148,3 @@ def policy(request):
 def csrf_failure(request, reason=""):
     message = _("Your form expired or came from another site. Reload the page and try again.")
     return render(request, "403.html", {"message": message}, status=403)
-

@@ -15,3 +15,6 @@ CACHES = {  # noqa: F405
         "LOCATION": "crosstalk-test",
     }
 }
+# Serve static files from the app folders; the suite never runs collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -90,12 +90,22 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Where an imported article came from ("wxr", …) and its id there.
+    import_source = models.CharField(max_length=20, blank=True, editable=False)
+    external_id = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["status", "-published_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="article_unique_external_id",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -74,6 +74,10 @@ class Comment(MPTTModel):
     )
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
+    # Where an imported comment came from ("wxr", "disqus", "json") and its id there, so a
+    # re-import recognises it.
+    import_source = models.CharField(max_length=20, blank=True, editable=False)
+    external_id = models.CharField(max_length=200, blank=True, editable=False)
     # mptt's nested-set fields, declared here so the indexes below can name them.
     lft = models.PositiveIntegerField(editable=False)
     rght = models.PositiveIntegerField(editable=False)
@@ -91,6 +95,11 @@ class Comment(MPTTModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lft__lt=models.F("rght")), name="comment_lft_lt_rght"
+            ),
+            models.UniqueConstraint(
+                fields=["import_source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="comment_unique_external_id",
             ),
         ]
 

@@ -1,5 +1,7 @@
 import math
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +85,17 @@ class Article(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    premoderation = models.BooleanField(
+        _("pre-moderate comments"),
+        default=False,
+        help_text=_("Hold every new comment for a moderator before it is shown."),
+    )
+    close_comments_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the site default. 0: never close automatically."),
+    )
     # Bumped with F() in the same transaction as every write to the discussion; it names the
     # cached fragments, so a write makes every older fragment unreachable at once.
     discussion_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -121,8 +134,20 @@ class Article(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    def comments_close_at(self):
+        """Return when comments close automatically, or None when they never do."""
+        days = self.close_comments_after_days
+        if days is None:
+            days = settings.CROSSTALK["COMMENTS_CLOSE_AFTER_DAYS"]
+        if not days:
+            return None
+        return self.published_at + timedelta(days=days)
+
     def accepts_comments(self) -> bool:
-        return self.comments_open and self.is_public()
+        closes = self.comments_close_at()
+        return (
+            self.comments_open and self.is_public() and (closes is None or timezone.now() < closes)
+        )
 
     def reading_minutes(self) -> int:
         words = len(strip_tags_text(self.body).split())

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Category, Tag
 from discussions.forms import CommentForm
-from discussions.pages import personal_html, thread_fragment
+from discussions.models import Comment
+from discussions.pages import personal_html, thread_fragment, viewer_filter
 from discussions.threads import SORTS, parse_sort
 
 
@@ -44,8 +45,11 @@ def tag(request, slug):
     return _listing(request, articles, "articles/tag.html", {"tag": tag_obj})
 
 
-def published_article(slug: str) -> Article:
-    """Return the published article with its category and tags in one query, or raise 404."""
+def published_article(slug: str, user=None) -> Article:
+    """Return the published article with its category and tags in one query, or raise 404.
+
+    For a signed-in reader it also tells whether they have comments awaiting moderation.
+    """
     queryset = (
         Article.objects.published()
         .select_related("category")
@@ -58,19 +62,30 @@ def published_article(slug: str) -> Article:
             )
         )
     )
+    if user is not None and user.is_authenticated:
+        pending = Comment.objects.filter(
+            article=OuterRef("pk"), author=user, status=Comment.Status.PENDING
+        )
+        queryset = queryset.annotate(has_own_pending=Exists(pending))
     return get_object_or_404(queryset, slug=slug)
 
 
 def render_article(request, article, *, form=None, status=200, reply_to=None):
     """Render the article page with its discussion; shared by the comment-posting view."""
     sort = parse_sort(request.GET.get("sort") or request.POST.get("sort"))
-    fragment = thread_fragment(article, sort=sort, page=parse_page(request.GET.get("page")))
+    fragment = thread_fragment(
+        article,
+        sort=sort,
+        page=parse_page(request.GET.get("page")),
+        viewer=viewer_filter(request, article),
+    )
     context = {
         "article": article,
         "source_sections": _source_sections(article),
         "sort": sort,
         "sorts": SORTS,
-        "thread_html": personal_html(request, fragment.html, fragment.comment_ids),
+        "thread_html": personal_html(request, fragment.html, fragment.comment_ids, fragment.owners),
+        "featured": fragment.featured,
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,
         "form": form or CommentForm(),
@@ -89,4 +104,4 @@ def _source_sections(article) -> list[tuple[str, str, list]]:
 
 @require_safe
 def detail(request, slug):
-    return render_article(request, published_article(slug))
+    return render_article(request, published_article(slug, request.user))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from discussions.models import MAX_BODY_LENGTH
+from discussions.models import MAX_BODY_LENGTH, PolicyRule
 from discussions.text import validate_plain_text
 
 
@@ -41,3 +41,30 @@ class CommentForm(forms.Form):
                 code="bad_parent",
             )
         return int(value)
+
+
+class EditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+    clean_body = CommentForm.clean_body
+
+
+class FlagForm(forms.Form):
+    rule = forms.ModelChoiceField(
+        queryset=PolicyRule.objects.all(),
+        to_field_name="number",
+        label=_("Which rule does it break?"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the Comment Policy's rules.")},
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        validate_plain_text(note)
+        return note

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -8,6 +11,8 @@ from articles.models import Article
 
 # Longest comment body a reader may post, in characters.
 MAX_BODY_LENGTH = 10_000
+# How long after posting its author may still edit a comment.
+EDIT_WINDOW = timedelta(minutes=15)
 
 
 class PolicyRule(models.Model):
@@ -25,6 +30,23 @@ class PolicyRule(models.Model):
 
     def get_absolute_url(self):
         return reverse("discussions:policy") + f"#rule-{self.number}"
+
+
+class PolicyVersion(models.Model):
+    """A dated snapshot of the whole Comment Policy; a new one is made whenever rules change."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+    rules = models.JSONField(_("rules"), default=list)  # [{"number", "title", "body"}]
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+
+    def __str__(self):
+        return _("Policy version {number} ({date})").format(
+            number=self.number, date=self.created_at.date().isoformat()
+        )
 
 
 class CommentQuerySet(models.QuerySet):
@@ -74,6 +96,14 @@ class Comment(MPTTModel):
     )
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
+    # The rule a moderator applied when removing it (shown in its placeholder).
+    status_rule = models.ForeignKey(
+        PolicyRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Why screening held it for review, in words shown to its author and moderators.
+    hold_reason = models.CharField(_("held because"), max_length=300, blank=True)
+    is_featured = models.BooleanField(_("editors' pick"), default=False)
+    featured_at = models.DateTimeField(null=True, blank=True)
     # Where an imported comment came from ("wxr", "disqus", "json") and its id there, so a
     # re-import recognises it.
     import_source = models.CharField(max_length=20, blank=True, editable=False)
@@ -121,6 +151,26 @@ class Comment(MPTTModel):
     def is_votable_by(self, user) -> bool:
         return self.is_visible() and user.is_authenticated and user.pk != self.author_id
 
+    def is_flaggable_by(self, user) -> bool:
+        return self.is_visible() and user.is_authenticated and user.pk != self.author_id
+
+    def is_editable_by(self, user, now=None) -> bool:
+        """Return whether the user may edit it: its author, while the edit window is open."""
+        now = now or timezone.now()
+        return (
+            user.is_authenticated
+            and user.pk == self.author_id
+            and self.status in (self.Status.VISIBLE, self.Status.PENDING)
+            and now - self.created_at <= EDIT_WINDOW
+        )
+
+    def is_deletable_by(self, user) -> bool:
+        return (
+            user.is_authenticated
+            and user.pk == self.author_id
+            and self.status in (self.Status.VISIBLE, self.Status.PENDING)
+        )
+
 
 class Vote(models.Model):
     class Value(models.IntegerChoices):
@@ -142,3 +192,180 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.value:+d} on {self.comment_id}"
+
+
+class CommentRevision(models.Model):
+    """An earlier text of an edited comment, kept for moderators."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return f"revision of {self.comment_id} replaced {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class Flag(models.Model):
+    """A reader's report that a comment breaks a rule."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    rule = models.ForeignKey(PolicyRule, on_delete=models.PROTECT, related_name="flags")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_flag_per_user"),
+        ]
+
+    def __str__(self):
+        return f"flag on {self.comment_id} by {self.user_id} (rule {self.rule_id})"
+
+
+class ScreeningWord(models.Model):
+    """A word or phrase that screening rejects (banned) or holds for review (suspect)."""
+
+    class Kind(models.TextChoices):
+        BANNED = "banned", _("Banned: reject the comment")
+        SUSPECT = "suspect", _("Suspect: hold the comment for review")
+
+    phrase = models.CharField(_("word or phrase"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    rule = models.ForeignKey(
+        PolicyRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The Comment Policy rule cited to the author."),
+    )
+
+    class Meta:
+        ordering = ["kind", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["phrase", "kind"], name="unique_screening_phrase")
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} ({self.kind})"
+
+
+class Sanction(models.Model):
+    """A suspension (until a date) or a ban (no end) of a user."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", _("Suspension")
+        BAN = "ban", _("Ban")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    until = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Required for a suspension.")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.user}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.lifted_at is not None:
+            return False
+        return self.kind == self.Kind.BAN or (self.until is not None and self.until > now)
+
+
+class ModerationAction(models.Model):
+    """One line of the append-only moderation log."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        REMOVE = "remove", _("removed")
+        SPAM = "spam", _("marked as spam")
+        HOLD = "hold", _("held for review")
+        FEATURE = "feature", _("featured")
+        UNFEATURE = "unfeature", _("unfeatured")
+        SUSPEND = "suspend", _("suspended a user")
+        BAN = "ban", _("banned a user")
+        LIFT = "lift", _("lifted a sanction")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for automatic actions (flags, screening)."),
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule = models.ForeignKey(PolicyRule, on_delete=models.SET_NULL, null=True, blank=True)
+    # The rule as it read when applied, and the policy version it belonged to.
+    rule_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    rule_title = models.CharField(max_length=120, blank=True)
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a logged action is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("moderation log entries cannot be changed")
+        super().save(*args, **kwargs)
+
+
+class RejectedComment(models.Model):
+    """A comment that screening refused, kept so moderators can review the screening."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    code = models.CharField(max_length=40)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.code}: {self.reason}"
+
+
+class QueuedComment(Comment):
+    """The moderation queue's view of comments (its own admin and permissions)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("comment to review")
+        verbose_name_plural = _("moderation queue")

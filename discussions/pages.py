@@ -1,16 +1,24 @@
 """Assemble the discussion part of a page: the shared fragment plus the reader's own bits."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from discussions.cache import cache_get, cache_set
-from discussions.models import Vote
+from discussions.models import EDIT_WINDOW, Comment, Vote
 from discussions.rendering import personalize, render_layout
-from discussions.threads import build_nodes, lay_out, page_trees, public_shown, tree_rows
+from discussions.threads import (
+    build_nodes,
+    lay_out,
+    page_trees,
+    public_shown,
+    shown_to,
+    tree_rows,
+)
 
-FRAGMENT_KEY = "thread:1:{article}:{version}:{sort}:{page}"
+FRAGMENT_KEY = "thread:2:{article}:{version}:{sort}:{page}"
 
 
 @dataclass
@@ -19,25 +27,67 @@ class Fragment:
     comment_ids: list
     page: int
     pages: int
+    owners: dict = field(default_factory=dict)
+    featured: list = field(default_factory=list)
+
+    def as_tuple(self):
+        return (self.html, self.comment_ids, self.page, self.pages, self.owners, self.featured)
 
 
-def thread_fragment(article, *, sort: str, page: int) -> Fragment:
-    """Return the public discussion page, from the cache when this version was rendered."""
+def is_moderator(user) -> bool:
+    """Return whether the user moderates discussions (staff with the queue permission)."""
+    return bool(
+        user.is_authenticated
+        and user.is_staff
+        and user.has_perm("discussions.change_queuedcomment")
+    )
+
+
+def featured_comments(article) -> list[dict]:
+    """Return the article's editors' picks, newest pick first, as plain values."""
+    return list(
+        Comment.objects.filter(article=article, is_featured=True, status=Comment.Status.VISIBLE)
+        .order_by("-featured_at")
+        .values("id", "body_html", "author__display_name", "author__username", "guest_name")[:5]
+    )
+
+
+def thread_fragment(article, *, sort: str, page: int, viewer=None) -> Fragment:
+    """Return a discussion page. Readers share one cached rendering per article version; a
+    viewer with pending comments to see (their own, or a moderator) gets a private one."""
+    if viewer is not None:
+        return _render(article, sort=sort, page=page, is_shown=viewer)
     key = FRAGMENT_KEY.format(
         article=article.pk, version=article.discussion_version, sort=sort, page=page
     )
     cached = cache_get(key)
     if cached is not None:
         return Fragment(*cached)
+    fragment = _render(article, sort=sort, page=page, is_shown=public_shown)
+    cache_set(key, fragment.as_tuple())
+    return fragment
+
+
+def _render(article, *, sort: str, page: int, is_shown) -> Fragment:
     tree_ids, pages = page_trees(article, sort=sort, page=page)
     page = min(max(page, 1), pages)
     rows = tree_rows(article, tree_ids) if tree_ids else ()
-    layout = lay_out(build_nodes(rows, is_shown=public_shown), sort=sort)
+    layout = lay_out(build_nodes(rows, is_shown=is_shown), sort=sort)
     return_path = article.get_absolute_url() + f"?sort={sort}&page={page}"
     html = render_layout(layout, sort=sort, return_path=return_path)
-    fragment = Fragment(html, layout.rendered_ids, page, pages)
-    cache_set(key, (fragment.html, fragment.comment_ids, fragment.page, fragment.pages))
-    return fragment
+    return Fragment(html, layout.rendered_ids, page, pages, layout.owners,
+                    featured_comments(article))  # fmt: skip
+
+
+def viewer_filter(request, article):
+    """Return the visibility test for this reader when it differs from the public one."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    moderator = is_moderator(user)
+    if moderator or getattr(article, "has_own_pending", False):
+        return shown_to(user.pk, moderator=moderator)
+    return None
 
 
 def own_votes(user, comment_ids) -> dict[int, int]:
@@ -50,12 +100,23 @@ def own_votes(user, comment_ids) -> dict[int, int]:
     )
 
 
-def personal_html(request, html: str, comment_ids) -> str:
-    """Return the fragment with the reader's CSRF token and own votes filled in."""
+def personal_html(request, html: str, comment_ids, owners: dict) -> str:
+    """Return the fragment with the reader's CSRF token, own votes and own-comment links."""
+    user = request.user
+    own_comments = {}
+    if user.is_authenticated:
+        now = timezone.now().timestamp()
+        window = EDIT_WINDOW.total_seconds()
+        own_comments = {
+            pk: now - created <= window
+            for pk, (author_id, created) in owners.items()
+            if author_id == user.pk
+        }
     return mark_safe(  # noqa: S308 - the fragment is rendered by an autoescaping template
         personalize(
             html,
             csrf_token=get_token(request),
-            own_votes=own_votes(request.user, comment_ids),
+            own_votes=own_votes(user, comment_ids),
+            own_comments=own_comments,
         )
     )

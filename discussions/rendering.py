@@ -12,11 +12,13 @@ import jinja2
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
 # Stands for the request's CSRF token inside shared (cached) fragments.
 CSRF_PLACEHOLDER = "__CSRF_TOKEN__"
 _PRESSED = re.compile(r'data-vote="(\d+):(-?1)" aria-pressed="false"')
+_OWN = re.compile(r"<!--own:(\d+)-->")
 
 
 def relative_time(moment: datetime, now: datetime) -> str:
@@ -78,12 +80,34 @@ def render_layout(layout, *, sort: str, return_path: str, focus_id=None) -> str:
         return_path=return_path,
         now=timezone.now(),
         permalink_base=reverse("discussions:permalink", args=[0])[: -len("0/")],
+        policy_url=reverse("discussions:policy"),
     )
 
 
-def personalize(html: str, *, csrf_token: str, own_votes: dict[int, int]) -> str:
-    """Fill a shared fragment with the reader's CSRF token and press the reader's own votes."""
+def own_actions_html(comment_id: int, *, editable: bool) -> str:
+    base = reverse("discussions:permalink", args=[comment_id])
+    links = []
+    if editable:
+        links.append(f'<a class="edit-link" href="{base}edit/">{escape(gettext("Edit"))}</a>')
+    links.append(f'<a class="delete-link" href="{base}delete/">{escape(gettext("Delete"))}</a>')
+    return " ".join(links)
+
+
+def personalize(
+    html: str, *, csrf_token: str, own_votes: dict[int, int], own_comments: dict[int, bool]
+) -> str:
+    """Fill a shared fragment with the reader's CSRF token, press the reader's own votes and
+    add edit/delete links to the reader's own comments (own_comments: id -> still editable)."""
     html = html.replace(CSRF_PLACEHOLDER, csrf_token)
+    if own_comments:
+
+        def own(match):
+            pk = int(match.group(1))
+            if pk in own_comments:
+                return own_actions_html(pk, editable=own_comments[pk])
+            return ""
+
+        html = _OWN.sub(own, html)
     if own_votes:
 
         def press(match):

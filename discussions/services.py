@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
-from discussions.models import Comment, Vote
+from discussions import screening
+from discussions.models import Comment, RejectedComment, Vote
 from discussions.text import normalize_body, render_comment
 
 # Two-key advisory lock namespaces (pg_advisory_xact_lock(int, int)), chosen to be unlikely to
@@ -24,14 +25,18 @@ LOCK_NAMESPACE_ROOTS = 0x43540001
 LOCK_NAMESPACE_TREE = 0x43540002
 
 
+LOCK_NAMESPACE_AUTHOR = 0x43540003
+
+
 class CommentRejected(Exception):
     """The comment cannot be posted; the message says why, in words a reader understands."""
 
-    def __init__(self, message: str, *, code: str, status: int = 400):
+    def __init__(self, message: str, *, code: str, status: int = 400, retry_after=None):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.retry_after = retry_after
 
 
 def lock_new_roots() -> None:
@@ -44,6 +49,46 @@ def lock_tree(tree_id: int) -> None:
     """Serialize writes into one tree (until the transaction ends)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE_TREE, tree_id])
+
+
+def lock_author(author_id: int) -> None:
+    """Serialize one author's posting, so rate limits and duplicate checks are exact."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE_AUTHOR, author_id])
+
+
+def comment_submit(
+    *,
+    article: Article,
+    author,
+    body: str,
+    parent_id: int | None = None,
+    ip_address: str | None = None,
+) -> Comment:
+    """Screen a reader's comment and post it (visible, or held for review); raise
+    CommentRejected with the reason when screening refuses it."""
+    body = normalize_body(body)
+    with transaction.atomic():
+        lock_author(author.pk)
+        verdict = screening.screen(
+            screening.Submission(author=author, article=article, body=body, now=timezone.now())
+        )
+        if verdict is None or verdict.action == screening.HOLD:
+            return comment_post(
+                article=article,
+                author=author,
+                body=body,
+                parent_id=parent_id,
+                ip_address=ip_address,
+                status=Comment.Status.PENDING if verdict else Comment.Status.VISIBLE,
+                hold_reason=verdict.message if verdict else "",
+            )
+        RejectedComment.objects.create(
+            article=article, author=author, body=body, code=verdict.code, reason=verdict.message
+        )
+    raise CommentRejected(
+        verdict.message, code=verdict.code, status=verdict.status, retry_after=verdict.retry_after
+    )
 
 
 def article_touch(*, article_id: int) -> None:
@@ -70,6 +115,7 @@ def comment_post(
     status: str = Comment.Status.VISIBLE,
     ip_address: str | None = None,
     created_at=None,
+    hold_reason: str = "",
 ) -> Comment:
     """Create a comment (a new tree, or a reply as the last child of its parent) and return it."""
     body = normalize_body(body)
@@ -105,6 +151,7 @@ def comment_post(
             body_html=render_comment(body),
             created_at=created_at or timezone.now(),
             status=status,
+            hold_reason=hold_reason,
             ip_address=ip_address,
         )
         comment.save()

@@ -19,6 +19,7 @@ DEFAULT_SORT = "best"
 WILSON_Z = 1.281551565545
 
 VISIBLE = Comment.Status.VISIBLE
+PENDING = Comment.Status.PENDING
 
 
 def parse_sort(value: str | None) -> str:
@@ -60,21 +61,22 @@ def sort_key(sort: str):
 ROW_FIELDS = (
     "id", "parent_id", "level", "tree_id", "status", "body_html", "created_at", "edited_at",
     "upvotes", "downvotes", "author_id", "author__display_name", "author__username",
-    "guest_name",
+    "guest_name", "status_rule__number", "status_rule__title", "hold_reason",
 )  # fmt: skip
 
 
 class Node:
     __slots__ = (
         "id", "parent_id", "level", "tree_id", "status", "html", "created", "edited", "up",
-        "down", "author_id", "name", "kids", "keep", "shown",
+        "down", "author_id", "name", "rule_number", "rule_title", "hold_reason", "kids", "keep",
+        "shown",
     )  # fmt: skip
 
     def __init__(self, row):
         (
             self.id, self.parent_id, self.level, self.tree_id, self.status, self.html,
             self.created, self.edited, self.up, self.down, self.author_id, display, username,
-            guest,
+            guest, self.rule_number, self.rule_title, self.hold_reason,
         ) = row  # fmt: skip
         self.name = display or username or guest or "Anonymous"
         self.kids = []
@@ -97,6 +99,9 @@ class Step:
 class Layout:
     steps: list = field(default_factory=list)
     rendered_ids: list = field(default_factory=list)
+    # comment id -> (author id, created timestamp) for the rendered comments that have an
+    # author: enough to add each reader's own edit/delete links without a query.
+    owners: dict = field(default_factory=dict)
 
 
 def build_nodes(rows, *, is_shown) -> list[Node]:
@@ -130,6 +135,18 @@ def public_shown(node: Node) -> bool:
     return node.status == VISIBLE
 
 
+def shown_to(viewer_id: int | None, *, moderator: bool):
+    """Return the visibility test for one reader: pending comments show to their author and
+    to moderators."""
+
+    def is_shown(node: Node) -> bool:
+        if node.status == VISIBLE:
+            return True
+        return node.status == PENDING and (moderator or node.author_id == viewer_id)
+
+    return is_shown
+
+
 def lay_out(tops, *, sort: str, focus_id=None, base_level: int = 0) -> Layout:
     """Return the flat steps that render tops and their kept descendants within the limits."""
     conf = settings.CROSSTALK
@@ -158,6 +175,8 @@ def lay_out(tops, *, sort: str, focus_id=None, base_level: int = 0) -> Layout:
         frame[1] = index + 1
         emitted += 1
         layout.rendered_ids.append(node.id)
+        if node.author_id is not None and node.shown:
+            layout.owners[node.id] = (node.author_id, node.created.timestamp())
         if node.kids and node.level < max_depth:
             steps.append(Step("open", node, has_replies=True))
             stack.append([sorted(node.kids, key=key), 0, node])

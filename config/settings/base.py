@@ -165,4 +165,14 @@ CROSSTALK = {
     # Direct replies shown under one parent before "N more replies".
     "MAX_INLINE_REPLIES": 20,
     "ARTICLES_PER_PAGE": 10,
+    # Close comments this many days after publication; 0 never closes them.
+    "COMMENTS_CLOSE_AFTER_DAYS": int(os.environ.get("CROSSTALK_COMMENTS_CLOSE_AFTER_DAYS", "0")),
+    # Screening defaults (see discussions/screening.py).
+    "MAX_LINKS": 3,  # more links than this hold a comment for review
+    "NEW_ACCOUNT_HOLD_COUNT": 0,  # hold the first K comments of an account; 0 = off
+    "DUPLICATE_WINDOW_MINUTES": 10,
+    "RATE_PER_MINUTE": 5,
+    "RATE_PER_HOUR": 50,
+    # Flags from distinct readers that hold a comment for review.
+    "FLAGS_TO_HOLD": 3,
 }

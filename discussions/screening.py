@@ -1,0 +1,231 @@
+"""Screen a comment before it is posted: one pipeline of small rules.
+
+Each rule looks at a Submission and returns a Verdict (reject or hold, with the reason in plain
+words and the Comment Policy rule it applies) or None. Rejections are checked before holds; the
+first verdict of each kind wins.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from discussions.models import Comment, Sanction, ScreeningWord
+
+REJECT = "reject"
+HOLD = "hold"
+
+# Invisible characters used to slip a word past a filter: zero-width, joiners, soft hyphen,
+# bidirectional controls, byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_LINK = re.compile(r"(?i)\b(?:https?://|www\.)|\]\(|mailto:")
+
+
+@dataclass(frozen=True)
+class Submission:
+    author: object
+    article: object
+    body: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: str  # REJECT or HOLD
+    code: str
+    message: str
+    rule_number: int | None = None
+    retry_after: int | None = None  # seconds, for rate limits
+    status: int = 400
+
+
+def conf(name: str):
+    return settings.CROSSTALK[name]
+
+
+def normalize_for_matching(text: str) -> str:
+    """Return text folded so look-alike spellings compare equal (NFKC, no invisibles, casefold)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Return whether the phrase occurs in the (normalized) text as whole words."""
+    needle = normalize_for_matching(phrase).strip()
+    if not needle:
+        return False
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(part) for part in needle.split()) + r"(?!\w)"
+    return re.search(pattern, text) is not None
+
+
+def active_sanction(user, now=None):
+    """Return the user's sanction in force (a ban first), or None."""
+    now = now or timezone.now()
+    return (
+        Sanction.objects.filter(user=user, lifted_at__isnull=True)
+        .filter(Q(kind=Sanction.Kind.BAN) | Q(until__gt=now))
+        .order_by("kind", "-until")
+        .first()
+    )
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+# --- rules that reject ------------------------------------------------------------------
+
+
+def rule_article_open(sub: Submission) -> Verdict | None:
+    if sub.article.accepts_comments():
+        return None
+    return Verdict(REJECT, "closed", _("Comments are closed on this article."), status=403)
+
+
+def rule_sanction(sub: Submission) -> Verdict | None:
+    sanction = active_sanction(sub.author, sub.now)
+    if sanction is None:
+        return None
+    if sanction.kind == Sanction.Kind.BAN:
+        message = _("Your account is banned from commenting. Reason: {reason}").format(
+            reason=sanction.reason
+        )
+    else:
+        message = _(
+            "Your account is suspended from commenting until {until}. Reason: {reason}"
+        ).format(until=_when(sanction.until), reason=sanction.reason)
+    return Verdict(REJECT, "sanctioned", message, status=403)
+
+
+def rule_rate_limit(sub: Submission) -> Verdict | None:
+    for window, limit in ((timedelta(minutes=1), conf("RATE_PER_MINUTE")),
+                          (timedelta(hours=1), conf("RATE_PER_HOUR"))):  # fmt: skip
+        recent = list(
+            Comment.objects.filter(author=sub.author, created_at__gt=sub.now - window)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            retry = max(1, int((recent[0] + window - sub.now).total_seconds()) + 1)
+            message = ngettext(
+                "You are posting too fast. Try again in {n} second.",
+                "You are posting too fast. Try again in {n} seconds.",
+                retry,
+            ).format(n=retry)
+            return Verdict(REJECT, "rate_limited", message, retry_after=retry, status=429)
+    return None
+
+
+def rule_duplicate(sub: Submission) -> Verdict | None:
+    window = timedelta(minutes=conf("DUPLICATE_WINDOW_MINUTES"))
+    same = Comment.objects.filter(
+        author=sub.author, body=sub.body, created_at__gt=sub.now - window
+    ).exists()
+    if not same:
+        return None
+    return Verdict(
+        REJECT,
+        "duplicate",
+        _("You posted this same comment a moment ago; it was not posted twice."),
+        status=409,
+    )
+
+
+def rule_banned_words(sub: Submission) -> Verdict | None:
+    return _word_verdict(sub.body, ScreeningWord.Kind.BANNED)
+
+
+# --- rules that hold for review ---------------------------------------------------------
+
+
+def rule_suspect_words(sub: Submission) -> Verdict | None:
+    return _word_verdict(sub.body, ScreeningWord.Kind.SUSPECT)
+
+
+def rule_links(sub: Submission) -> Verdict | None:
+    limit = conf("MAX_LINKS")
+    count = len(_LINK.findall(sub.body))
+    if count <= limit:
+        return None
+    message = ngettext(
+        "Comments with more than {limit} link are checked by a moderator before they appear.",
+        "Comments with more than {limit} links are checked by a moderator before they appear.",
+        limit,
+    ).format(limit=limit)
+    return Verdict(HOLD, "links", message)
+
+
+def rule_new_account(sub: Submission) -> Verdict | None:
+    first = conf("NEW_ACCOUNT_HOLD_COUNT")
+    if not first:
+        return None
+    posted = Comment.objects.filter(author=sub.author).count()
+    if posted >= first:
+        return None
+    return Verdict(
+        HOLD,
+        "new_account",
+        _("The first comments of a new account are checked by a moderator before they appear."),
+    )
+
+
+def rule_premoderation(sub: Submission) -> Verdict | None:
+    if not sub.article.premoderation:
+        return None
+    return Verdict(
+        HOLD,
+        "premoderation",
+        _("Comments on this article are checked by a moderator before they appear."),
+    )
+
+
+def _word_verdict(body: str, kind: str) -> Verdict | None:
+    text = normalize_for_matching(body)
+    for word in ScreeningWord.objects.filter(kind=kind).select_related("rule"):
+        if contains_phrase(text, word.phrase):
+            rule = word.rule
+            if kind == ScreeningWord.Kind.BANNED:
+                if rule:
+                    message = _(
+                        "This comment breaks Rule {number} of our Comment Policy ({title}) "
+                        "and was not posted."
+                    ).format(number=rule.number, title=rule.title)
+                else:
+                    message = _("This comment uses language our Comment Policy does not allow.")
+                return Verdict(REJECT, "banned_word", message, rule and rule.number)
+            return Verdict(
+                HOLD,
+                "suspect_word",
+                _("This comment will appear once a moderator has checked its wording."),
+                rule and rule.number,
+            )
+    return None
+
+
+REJECT_RULES = (rule_article_open, rule_sanction, rule_rate_limit, rule_duplicate,
+                rule_banned_words)  # fmt: skip
+HOLD_RULES = (rule_suspect_words, rule_links, rule_new_account, rule_premoderation)
+TEXT_RULES = (rule_banned_words, rule_suspect_words, rule_links)
+
+
+def screen(sub: Submission, rules=None) -> Verdict | None:
+    """Return the first rejection, else the first hold, else None (post it)."""
+    if rules is None:
+        rules = REJECT_RULES + HOLD_RULES
+    holds = []
+    for rule in rules:
+        verdict = rule(sub)
+        if verdict is None:
+            continue
+        if verdict.action == REJECT:
+            return verdict
+        holds.append(verdict)
+    return holds[0] if holds else None

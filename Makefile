@@ -25,9 +25,17 @@ migrate: install db
 static: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
+# DEBUG on (DEBUG=1): development settings. Otherwise the production settings, over plain HTTP
+# on loopback, with a secret key made once for this checkout (.secret_key) unless one is given.
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "crosstalk: serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops; 'make stop' stops the database)"
+	@if [[ "$${DEBUG,,}" =~ ^(1|true|yes|on)$$ ]]; then \
+	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
+	else \
+	  export DJANGO_SETTINGS_MODULE=config.settings.prod CROSSTALK_PLAIN_HTTP=$${CROSSTALK_PLAIN_HTTP:-1} \
+	    ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECRET_KEY="$${SECRET_KEY:-$$(scripts/secret_key.sh)}"; \
+	fi; \
 	exec $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
 
 chromium:

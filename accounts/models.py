@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.confusables import skeleton
+
 
 class User(AbstractUser):
     """A reader, editor or moderator; shown to others by display name only."""
@@ -13,8 +15,17 @@ class User(AbstractUser):
         help_text=_("Shown beside your comments. Leave empty to use your username."),
     )
 
+    # The look-alike form of the username (accounts.confusables.skeleton), so a new name that
+    # merely looks like an existing one can be refused with one indexed lookup.
+    username_skeleton = models.CharField(max_length=150, db_index=True, editable=False, default="")
+
     def __str__(self):
         return self.public_name
+
+    def save(self, *args, **kwargs):
+        # Derived from the username, so it can never disagree with it.
+        self.username_skeleton = skeleton(self.username)
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

@@ -21,6 +21,8 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_bot():
+        return redirect("/")
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -23,3 +23,5 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler500 = "config.views.server_error"

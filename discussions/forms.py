@@ -21,6 +21,11 @@ class CommentForm(forms.Form):
         help_text=_("Plain text. *emphasis*, **strong**, [links](https://…) and > quotes work."),
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A honeypot: hidden from people (and screen readers); bots that fill it are dropped.
+    website = forms.CharField(required=False)
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
 
     def clean_body(self):
         body = self.cleaned_data["body"]

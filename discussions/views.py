@@ -63,6 +63,8 @@ def comment_create(request, slug):
     form = CommentForm(request.POST)
     sort = parse_sort(request.POST.get("sort"))
     status, retry_after = 400, None
+    if form.is_bot():
+        return redirect(article.get_absolute_url() + "#discussion")
     if form.is_valid():
         try:
             comment = comment_submit(

@@ -22,6 +22,8 @@ class SignUpForm(UserCreationForm):
 
     def clean_username(self):
         username = super().clean_username()
+        if not username:  # Django already reported it (taken, or empty)
+            return username
         if INVISIBLE_OR_BIDI.search(username):
             raise forms.ValidationError(
                 _("Usernames cannot contain invisible or text-direction characters."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import DisplayNameForm, SignUpForm
+from accounts.services import user_set_display_name
 
 
 def _safe_next(request) -> str:
@@ -38,7 +39,7 @@ def signup(request):
 def profile(request):
     form = DisplayNameForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user_set_display_name(user=request.user, display_name=form.cleaned_data["display_name"])
         messages.success(request, _("Your display name was saved."))
         return redirect("accounts:profile")
     status = 400 if request.method == "POST" else 200

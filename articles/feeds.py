@@ -1,9 +1,10 @@
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, Category
 
 
 class LatestArticlesFeed(Feed):
@@ -31,3 +32,19 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return item.translator or None
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """The newest articles of one category."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return _("crosstalk: {category}").format(category=obj.name)
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return Article.objects.published().filter(category=obj).order_by("-published_at")[:30]

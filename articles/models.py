@@ -183,3 +183,19 @@ class SourceComment(models.Model):
 
     def __str__(self):
         return f"{self.get_platform_display()} #{self.position}"
+
+
+class ArticleVisit(models.Model):
+    """When a signed-in reader last read an article, to highlight what is new since."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_visit_row_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.article_id} at {self.last_seen_at:%Y-%m-%d %H:%M}"

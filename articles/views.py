@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
-from articles.models import Article, Category, Tag
+from articles.models import Article, ArticleVisit, Category, Tag
+from articles.sharing import json_ld, news_article_data, share_links
 from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.pages import personal_html, thread_fragment, viewer_filter
@@ -66,7 +69,11 @@ def published_article(slug: str, user=None) -> Article:
         pending = Comment.objects.filter(
             article=OuterRef("pk"), author=user, status=Comment.Status.PENDING
         )
-        queryset = queryset.annotate(has_own_pending=Exists(pending))
+        visit = ArticleVisit.objects.filter(article=OuterRef("pk"), user=user)
+        queryset = queryset.annotate(
+            has_own_pending=Exists(pending),
+            last_seen_at=Subquery(visit.values("last_seen_at")[:1]),
+        )
     return get_object_or_404(queryset, slug=slug)
 
 
@@ -79,12 +86,24 @@ def render_article(request, article, *, form=None, status=200, reply_to=None):
         page=parse_page(request.GET.get("page")),
         viewer=viewer_filter(request, article),
     )
+    url = request.build_absolute_uri(article.get_absolute_url())
     context = {
         "article": article,
+        "canonical_url": url,
+        "share_links": share_links(url, article.title),
+        "json_ld": json_ld(
+            news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
+        ),
         "source_sections": _source_sections(article),
         "sort": sort,
         "sorts": SORTS,
-        "thread_html": personal_html(request, fragment.html, fragment.comment_ids, fragment.owners),
+        "thread_html": personal_html(
+            request,
+            fragment.html,
+            fragment.comment_ids,
+            fragment.owners,
+            last_seen=getattr(article, "last_seen_at", None),
+        ),
         "featured": fragment.featured,
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,
@@ -105,3 +124,15 @@ def _source_sections(article) -> list[tuple[str, str, list]]:
 @require_safe
 def detail(request, slug):
     return render_article(request, published_article(slug, request.user))
+
+
+@require_POST
+def visited(request, slug):
+    """Record that the signed-in reader has now read the article (sent by the page's script)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    ArticleVisit.objects.update_or_create(
+        user=request.user, article=article, defaults={"last_seen_at": timezone.now()}
+    )
+    return HttpResponse(status=204)

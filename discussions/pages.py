@@ -100,10 +100,19 @@ def own_votes(user, comment_ids) -> dict[int, int]:
     )
 
 
-def personal_html(request, html: str, comment_ids, owners: dict) -> str:
-    """Return the fragment with the reader's CSRF token, own votes and own-comment links."""
+def personal_html(request, html: str, comment_ids, owners: dict, last_seen=None) -> str:
+    """Return the fragment with the reader's CSRF token, own votes and own-comment links, and
+    the comments posted by others since last_seen marked new."""
     user = request.user
     own_comments = {}
+    new_ids = frozenset()
+    if user.is_authenticated and last_seen is not None:
+        since = last_seen.timestamp()
+        new_ids = frozenset(
+            pk
+            for pk, (author_id, created) in owners.items()
+            if created > since and author_id != user.pk
+        )
     if user.is_authenticated:
         now = timezone.now().timestamp()
         window = EDIT_WINDOW.total_seconds()
@@ -118,5 +127,6 @@ def personal_html(request, html: str, comment_ids, owners: dict) -> str:
             csrf_token=get_token(request),
             own_votes=own_votes(user, comment_ids),
             own_comments=own_comments,
+            new_ids=new_ids,
         )
     )

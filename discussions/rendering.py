@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 CSRF_PLACEHOLDER = "__CSRF_TOKEN__"
 _PRESSED = re.compile(r'data-vote="(\d+):(-?1)" aria-pressed="false"')
 _OWN = re.compile(r"<!--own:(\d+)-->")
+_COMMENT_OPEN = re.compile(r'<article class="comment" id="comment-(\d+)"')
 
 
 def relative_time(moment: datetime, now: datetime) -> str:
@@ -94,11 +95,25 @@ def own_actions_html(comment_id: int, *, editable: bool) -> str:
 
 
 def personalize(
-    html: str, *, csrf_token: str, own_votes: dict[int, int], own_comments: dict[int, bool]
+    html: str,
+    *,
+    csrf_token: str,
+    own_votes: dict[int, int],
+    own_comments: dict[int, bool],
+    new_ids: frozenset = frozenset(),
 ) -> str:
-    """Fill a shared fragment with the reader's CSRF token, press the reader's own votes and
-    add edit/delete links to the reader's own comments (own_comments: id -> still editable)."""
+    """Fill a shared fragment with the reader's CSRF token, press the reader's own votes, add
+    edit/delete links to the reader's own comments (own_comments: id -> still editable) and
+    mark the comments that are new since the reader's last visit."""
     html = html.replace(CSRF_PLACEHOLDER, csrf_token)
+    if new_ids:
+
+        def mark_new(match):
+            if int(match.group(1)) in new_ids:
+                return f'<article class="comment is-new" id="comment-{match.group(1)}"'
+            return match.group(0)
+
+        html = _COMMENT_OPEN.sub(mark_new, html)
     if own_comments:
 
         def own(match):

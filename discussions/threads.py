@@ -99,8 +99,8 @@ class Step:
 class Layout:
     steps: list = field(default_factory=list)
     rendered_ids: list = field(default_factory=list)
-    # comment id -> (author id, created timestamp) for the rendered comments that have an
-    # author: enough to add each reader's own edit/delete links without a query.
+    # comment id -> (author id or None, created timestamp) for the rendered comments: enough
+    # to add each reader's own edit/delete links and "new" marks without a query.
     owners: dict = field(default_factory=dict)
 
 
@@ -175,7 +175,7 @@ def lay_out(tops, *, sort: str, focus_id=None, base_level: int = 0) -> Layout:
         frame[1] = index + 1
         emitted += 1
         layout.rendered_ids.append(node.id)
-        if node.author_id is not None and node.shown:
+        if node.shown:
             layout.owners[node.id] = (node.author_id, node.created.timestamp())
         if node.kids and node.level < max_depth:
             steps.append(Step("open", node, has_replies=True))

@@ -170,6 +170,7 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
         sanction = Sanction.objects.filter(user=OuterRef("author"), lifted_at__isnull=True).filter(
             Q(kind=Sanction.Kind.BAN) | Q(until__gt=timezone.now())
         )
+
         def count(status):
             return Subquery(authored.filter(status=status).annotate(n=Count("pk")).values("n")[:1])
 

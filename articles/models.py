@@ -179,7 +179,8 @@ class SourceComment(models.Model):
     translator_note = models.TextField(_("translator's note"), blank=True)
 
     class Meta:
-        ordering = ["platform", "position", "id"]
+        # Sections appear in the order of their first comment's position.
+        ordering = ["position", "id"]
 
     def __str__(self):
         return f"{self.get_platform_display()} #{self.position}"

@@ -160,9 +160,13 @@ def comment_post(
 
 
 def lock_vote(*, user_id: int, comment_id: int) -> None:
-    """Serialize one user's votes on one comment (one-key locks never meet two-key ones)."""
+    """Serialize one user's votes on one comment. The key is a 64-bit hash in the one-key
+    space (which never meets the two-key locks); a collision only serializes two votes."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(user_id << 32) | comment_id])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"vote:{user_id}:{comment_id}"],
+        )
 
 
 def vote_cast(*, comment: Comment, user, value: int) -> tuple[int, int, int]:

@@ -25,3 +25,20 @@ def article(db):
 def signed_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user()
+
+
+@pytest.fixture
+def whole_discussion(settings):
+    """Render every comment of a discussion inline on one page."""
+    settings.CROSSTALK = {
+        **settings.CROSSTALK,
+        "PAGE_COMMENT_BUDGET": 100_000,
+        "MAX_INLINE_DEPTH": 10_000,
+        "MAX_INLINE_REPLIES": 100_000,
+    }
+    return settings.CROSSTALK

@@ -2,13 +2,14 @@
 
 import itertools
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from django.utils import timezone
 
 from accounts.models import User
-from articles.models import Article, Category, SourceComment
+from articles.models import Article, Category, SourceComment, Tag
 from discussions.models import Comment
-from discussions.services import comment_post
+from discussions.services import article_touch, comment_post
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -86,3 +87,137 @@ def make_discussion(article, *, count: int, fanout: int = 3) -> list[Comment]:
         parent = comments[(i - 1) // fanout] if i and i % 4 else None
         comments.append(make_comment(article, parent=parent, author=authors[i % len(authors)]))
     return comments
+
+
+def make_tag(**overrides) -> Tag:
+    n = next(_seq)
+    fields = {"name": f"Transport {n}", "slug": f"transport-{n}"}
+    fields.update(overrides)
+    return Tag.objects.create(**fields)
+
+
+def set_comment_status(comment: Comment, status: str) -> None:
+    """Change a comment's status behind the services' back, then bump the discussion cache."""
+    Comment.objects.filter(pk=comment.pk).update(status=status)
+    article_touch(article_id=comment.article_id)
+
+
+def set_comment_votes(comment: Comment, *, up: int, down: int) -> None:
+    """Overwrite a comment's counters directly (no vote rows), without bumping the cache."""
+    Comment.objects.filter(pk=comment.pk).update(upvotes=up, downvotes=down)
+
+
+# Reading pages: a small DOM built with the standard library's html.parser, enough to check
+# nesting, attributes and text of the markup the contract names.
+
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+class Element:
+    def __init__(self, tag: str, attrs: dict, parent: "Element | None"):
+        self.tag = tag
+        self.attrs = attrs
+        self.parent = parent
+        self.children: list[Element | str] = []
+
+    def __repr__(self):
+        return f"<{self.tag} {self.attrs}>"
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def iter(self):
+        """Yield every element below this one, in document order."""
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, *, cls: str | None = None, **attrs):
+        """Return the descendants matching the tag, class and attribute values (None: present)."""
+        found = []
+        for el in self.iter():
+            if tag is not None and el.tag != tag:
+                continue
+            if cls is not None and cls not in el.classes:
+                continue
+            wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
+            if any(
+                key not in el.attrs or (value is not None and el.attrs[key] != value)
+                for key, value in wanted.items()
+            ):
+                continue
+            found.append(el)
+        return found
+
+    def find(self, tag: str | None = None, *, cls: str | None = None, **attrs):
+        matches = self.find_all(tag, cls=cls, **attrs)
+        return matches[0] if matches else None
+
+    def text(self) -> str:
+        parts = []
+        for child in self.children:
+            parts.append(child if isinstance(child, str) else child.text())
+        return "".join(parts)
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        el = Element(tag, {key: value or "" for key, value in attrs}, self.current)
+        self.current.children.append(el)
+        if tag not in VOID_ELEMENTS:
+            self.current = el
+
+    def handle_startendtag(self, tag, attrs):
+        el = Element(tag, {key: value or "" for key, value in attrs}, self.current)
+        self.current.children.append(el)
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        open_tags = [self.current, *self.current.ancestors()]
+        for el in open_tags:
+            if el.tag == tag:
+                self.current = el.parent
+                return
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(html: str | bytes) -> Element:
+    """Return the document element of the page, for structure checks."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def thread_comments(doc: Element) -> dict[int, Element]:
+    """Return the discussion's comment elements by comment id, in document order."""
+    return {
+        int(el.attrs["id"].removeprefix("comment-")): el
+        for el in doc.find_all("article", cls="comment")
+    }
+
+
+def enclosing_comment_id(el: Element) -> int | None:
+    """Return the id of the nearest comment element that contains el, if any."""
+    for node in el.ancestors():
+        if node.tag == "article" and "comment" in node.classes:
+            return int(node.attrs["id"].removeprefix("comment-"))
+    return None

@@ -1,0 +1,227 @@
+"""Sorting a discussion: every sibling list on the page follows the chosen sort's formula.
+
+The scores are computed here, independently of discussions/threads.py, from the stored counters.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from discussions.models import Comment
+from discussions.services import article_touch, comment_post
+from tests.factories import (
+    enclosing_comment_id,
+    make_comment,
+    make_user,
+    parse_html,
+    set_comment_votes,
+    thread_comments,
+)
+
+pytestmark = pytest.mark.django_db
+
+Z = 1.281551565545  # 80% confidence
+# Scores closer than this are too close to call across two float implementations.
+NEAR = 1e-12
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    parent_id: int | None
+    up: int
+    down: int
+    created: datetime
+
+
+def wilson(up: int, down: int) -> float:
+    n = up + down
+    if n == 0:
+        return 0.0
+    p = up / n
+    centre = p + Z**2 / (2 * n)
+    spread = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2))
+    return (centre - spread) / (1 + Z**2 / n)
+
+
+def controversy(up: int, down: int) -> float:
+    if up == 0 or down == 0:
+        return 0.0
+    return (up + down) ** (min(up, down) / max(up, down))
+
+
+def may_precede(sort: str, first: Row, second: Row) -> bool:
+    """Say whether first may be shown before second, its next sibling, under the sort."""
+    older_first = first.created < second.created
+    if sort == "newest":
+        return first.created > second.created
+    if sort == "oldest":
+        return older_first
+    if sort == "top":
+        a, b = first.up - first.down, second.up - second.down
+        return a > b if a != b else not older_first
+    score = wilson if sort == "best" else controversy
+    a, b = score(first.up, first.down), score(second.up, second.down)
+    if a == b:
+        # best: older first; controversial: newest first
+        return older_first if sort == "best" else not older_first
+    if abs(a - b) <= NEAR * max(1.0, abs(a), abs(b)):
+        return True
+    return a > b
+
+
+def seed_discussion(article, *, count: int, seed: int) -> dict[int, Row]:
+    """Post count comments in random shapes and times, then give them random vote counters."""
+    rng = random.Random(seed)
+    authors = [make_user() for _ in range(8)]
+    start = timezone.now() - timedelta(days=30)
+    offsets = rng.sample(range(30 * 24 * 3600), count)  # distinct creation times
+    ids: list[int] = []
+    for index, offset in enumerate(offsets):
+        parent_id = None if index < 40 or rng.random() < 0.1 else rng.choice(ids)
+        comment = comment_post(
+            article=article,
+            author=authors[index % len(authors)],
+            body=f"Comment {index}",
+            parent_id=parent_id,
+            created_at=start + timedelta(seconds=offset),
+        )
+        ids.append(comment.pk)
+    # Shared vote pairs make exact ties, which the tie-breakers must order.
+    shared = [(0, 0), (1, 1), (2, 0), (3, 1), (5, 5), (0, 2), (2, 6), (7, 3)]
+    for pk in ids:
+        roll = rng.random()
+        if roll < 0.3:
+            up, down = rng.choice(shared)
+        elif roll < 0.45:
+            up, down = rng.randint(1, 40), 0
+        elif roll < 0.55:
+            up, down = 0, rng.randint(1, 40)
+        else:
+            up, down = rng.randint(0, 60), rng.randint(0, 60)
+        Comment.objects.filter(pk=pk).update(upvotes=up, downvotes=down)
+    article_touch(article_id=article.pk)
+    return {
+        row["id"]: Row(
+            row["id"], row["parent_id"], row["upvotes"], row["downvotes"], row["created_at"]
+        )
+        for row in Comment.objects.filter(article=article).values(
+            "id", "parent_id", "upvotes", "downvotes", "created_at"
+        )
+    }
+
+
+def sibling_lists(response) -> dict[int | None, list[int]]:
+    """Return, per parent id (None: top level), its children's ids in page order."""
+    siblings: dict[int | None, list[int]] = {}
+    for pk, element in thread_comments(parse_html(response.content)).items():
+        siblings.setdefault(enclosing_comment_id(element), []).append(pk)
+    return siblings
+
+
+def misordered(sort: str, rows: dict[int, Row], siblings) -> list[tuple[int, int]]:
+    return [
+        (first, second)
+        for ids in siblings.values()
+        for first, second in zip(ids, ids[1:], strict=False)
+        if not may_precede(sort, rows[first], rows[second])
+    ]
+
+
+@pytest.fixture
+def seeded(article, whole_discussion):
+    return seed_discussion(article, count=500, seed=20240611)
+
+
+@pytest.mark.parametrize("sort", ["best", "top", "newest", "oldest", "controversial"])
+def test_every_sibling_list_follows_the_sort(client, article, seeded, sort):
+    response = client.get(article.get_absolute_url(), {"sort": sort})
+
+    assert response.status_code == 200
+    siblings = sibling_lists(response)
+    shown = {pk for ids in siblings.values() for pk in ids}
+    assert shown == set(seeded)
+    for parent_id, ids in siblings.items():
+        assert all(seeded[pk].parent_id == parent_id for pk in ids)
+    assert len(siblings[None]) >= 40
+    assert misordered(sort, seeded, siblings) == []
+
+
+def test_unknown_sort_falls_back_to_best(client, article, seeded):
+    response = client.get(article.get_absolute_url(), {"sort": "loudest"})
+
+    assert response.status_code == 200
+    assert selected_sort(response) == "best"
+    assert misordered("best", seeded, sibling_lists(response)) == []
+
+
+def test_sorts_really_differ_on_a_seeded_discussion(client, article, seeded):
+    orders = {
+        sort: sibling_lists(client.get(article.get_absolute_url(), {"sort": sort}))[None]
+        for sort in ["best", "top", "newest", "oldest", "controversial"]
+    }
+
+    assert len({tuple(order) for order in orders.values()}) == 5
+    assert orders["oldest"] == orders["newest"][::-1]
+
+
+def selected_sort(response) -> str:
+    select = parse_html(response.content).find("select", id="sort")
+    chosen = [option.attrs["value"] for option in select.find_all("option", selected=None)]
+    assert len(chosen) == 1
+    return chosen[0]
+
+
+@pytest.mark.parametrize("sort", ["best", "top", "newest", "oldest", "controversial"])
+def test_sort_selector_shows_the_chosen_sort(client, article, sort):
+    make_comment(article)
+
+    response = client.get(article.get_absolute_url(), {"sort": sort})
+
+    assert selected_sort(response) == sort
+    assert parse_html(response.content).find("ol", cls="thread").attrs["data-sort"] == sort
+
+
+def test_page_without_sort_selects_best(client, article):
+    assert selected_sort(client.get(article.get_absolute_url())) == "best"
+
+
+def test_best_puts_a_well_liked_comment_above_an_unvoted_one(client, article):
+    old = make_comment(article, body="Unvoted and older")
+    liked = make_comment(article, body="Liked")
+    set_comment_votes(liked, up=9, down=1)
+    article_touch(article_id=article.pk)
+
+    top_level = sibling_lists(client.get(article.get_absolute_url()))[None]
+
+    assert top_level == [liked.pk, old.pk]
+
+
+def test_controversial_puts_a_split_comment_above_a_one_sided_one(client, article):
+    split = make_comment(article)
+    one_sided = make_comment(article)
+    set_comment_votes(split, up=4, down=4)
+    set_comment_votes(one_sided, up=90, down=0)
+    article_touch(article_id=article.pk)
+
+    response = client.get(article.get_absolute_url(), {"sort": "controversial"})
+
+    assert sibling_lists(response)[None] == [split.pk, one_sided.pk]
+
+
+def test_replies_beyond_the_inline_limit_are_linked_not_rendered(client, article, settings):
+    settings.CROSSTALK = {**settings.CROSSTALK, "MAX_INLINE_REPLIES": 3}
+    parent = make_comment(article)
+    replies = [make_comment(article, parent=parent) for _ in range(5)]
+
+    response = client.get(article.get_absolute_url(), {"sort": "oldest"})
+
+    siblings = sibling_lists(response)
+    assert siblings[parent.pk] == [reply.pk for reply in replies[:3]]
+    more = parse_html(response.content).find("li", cls="more-replies")
+    assert f"/comments/{parent.pk}/" in more.find("a").attrs["href"]
+    assert "2" in more.text()

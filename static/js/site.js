@@ -1,0 +1,397 @@
+/* crosstalk — progressive enhancement for the discussion. Everything here has a no-script path:
+   reply links lead to the permalink's form, vote buttons submit their form, "Load more" is a
+   link, the sort form has its own button. Loaded with `defer`; no inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var DRAFT_PREFIX = "crosstalk:draft:";
+  var uid = 0;
+
+  /* Words the markup does not carry yet; a data-* attribute on the element wins when present. */
+  var TEXT = {
+    cancel: "Cancel",
+    hideReplies: "Hide replies",
+    showReplies: "Show replies ({n})",
+    justNow: "just now",
+    voteFailed: "Your vote could not be saved. Please try again.",
+    networkError: "Your vote could not be sent: check your connection and try again."
+  };
+
+  function plainClick(event) {
+    return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+  }
+
+  function currentSort() {
+    var select = doc.querySelector("form.sort-form select[name=sort]");
+    if (select && select.value) return select.value;
+    var thread = doc.querySelector("ol.thread[data-sort]");
+    if (thread) return thread.getAttribute("data-sort");
+    return new URLSearchParams(location.search).get("sort") || "";
+  }
+
+  /* ---------- Drafts: typed text survives reloads and closed reply forms ---------- */
+
+  function draftKey(form) {
+    var parent = form.querySelector("input[name=parent]");
+    return DRAFT_PREFIX + location.pathname + ":" + ((parent && parent.value) || "top");
+  }
+
+  function draftGet(key) {
+    try { return sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function draftSet(key, value) {
+    try {
+      if (value.trim()) sessionStorage.setItem(key, value);
+      else sessionStorage.removeItem(key);
+    } catch (e) { /* storage full or disabled: drafts are a convenience */ }
+  }
+
+  function draftRestore(form) {
+    var area = form.querySelector("textarea[name=body]");
+    if (!area || area.value) return;
+    var saved = draftGet(draftKey(form));
+    if (saved) area.value = saved;
+  }
+
+  function isCommentForm(form) {
+    return form && form.matches && form.matches("form.comment-form") && !form.closest("template");
+  }
+
+  doc.addEventListener("input", function (event) {
+    var area = event.target;
+    if (area.tagName !== "TEXTAREA" || area.name !== "body") return;
+    var form = area.form;
+    if (isCommentForm(form)) draftSet(draftKey(form), area.value);
+  });
+
+  /* ---------- Inline reply ---------- */
+
+  function renameIds(form, suffix) {
+    var map = {};
+    if (form.id) { map[form.id] = form.id + suffix; form.id += suffix; }
+    form.querySelectorAll("[id]").forEach(function (el) {
+      map[el.id] = el.id + suffix;
+      el.id += suffix;
+    });
+    function fix(el, attr) {
+      var ids = el.getAttribute(attr).split(/\s+/).map(function (id) { return map[id] || id; });
+      el.setAttribute(attr, ids.join(" "));
+    }
+    form.querySelectorAll("label[for]").forEach(function (el) { fix(el, "for"); });
+    form.querySelectorAll("[aria-describedby]").forEach(function (el) { fix(el, "aria-describedby"); });
+    form.querySelectorAll("[aria-labelledby]").forEach(function (el) { fix(el, "aria-labelledby"); });
+    form.querySelectorAll("[aria-controls]").forEach(function (el) { fix(el, "aria-controls"); });
+  }
+
+  function openReply(link, template) {
+    var id = link.getAttribute("data-reply-to");
+    var comment = link.closest("article.comment") || doc.getElementById("comment-" + id);
+    var footer = comment && comment.querySelector(":scope > footer.comment-actions");
+    if (!footer) return false;
+
+    var open = comment.querySelector(":scope > form.inline-reply");
+    if (open) {
+      var existing = open.querySelector("textarea");
+      if (existing) existing.focus();
+      return true;
+    }
+
+    var source = template.content.querySelector("form");
+    if (!source) return false;
+    var form = source.cloneNode(true);
+    uid += 1;
+    renameIds(form, "-" + id + (uid > 1 ? "-" + uid : ""));
+    form.classList.add("inline-reply");
+    form.setAttribute("data-parent", id);
+
+    var parent = form.querySelector("input[name=parent]");
+    if (parent) parent.value = id;
+    var sort = form.querySelector("input[name=sort]");
+    if (sort) sort.value = currentSort() || sort.value;
+
+    var submit = form.querySelector("button[type=submit], button:not([type])");
+    var cancel = doc.createElement("button");
+    cancel.type = "button";
+    cancel.className = "button button-quiet reply-cancel";
+    cancel.textContent = template.getAttribute("data-cancel-label") || TEXT.cancel;
+    cancel.addEventListener("click", function () {
+      form.remove();
+      link.setAttribute("aria-expanded", "false");
+      link.focus();
+    });
+    if (submit) submit.after(cancel);
+    else form.appendChild(cancel);
+
+    footer.after(form);
+    link.setAttribute("aria-expanded", "true");
+    draftRestore(form);
+    var area = form.querySelector("textarea");
+    if (area) {
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+    }
+    return true;
+  }
+
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.reply-link[data-reply-to]");
+    if (!link || !plainClick(event)) return;
+    var template = doc.getElementById("reply-form-template");
+    if (!template || !template.content) return;
+    if (openReply(link, template)) event.preventDefault();
+  });
+
+  doc.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!isCommentForm(form) || event.defaultPrevented) return;
+    try { sessionStorage.removeItem(draftKey(form)); } catch (e) { /* ignore */ }
+  });
+
+  /* ---------- Votes in place ---------- */
+
+  var lastVoteButton = null;
+  doc.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form.vote-form button[name=value]");
+    if (button) lastVoteButton = button;
+  }, true);
+
+  function voteMessage(form, text) {
+    var span = form.querySelector(".vote-message");
+    if (!text) {
+      if (span) span.textContent = "";
+      return;
+    }
+    if (!span) {
+      span = doc.createElement("span");
+      span.className = "vote-message";
+      span.setAttribute("role", "status");
+      form.appendChild(span);
+    }
+    span.textContent = text;
+  }
+
+  function voteApply(form, data) {
+    var up = form.querySelector("[itemprop=upvoteCount]");
+    var down = form.querySelector("[itemprop=downvoteCount]");
+    if (up && data.upvotes != null) up.textContent = String(data.upvotes);
+    if (down && data.downvotes != null) down.textContent = String(data.downvotes);
+    var value = Number(data.value);
+    form.querySelectorAll("button[name=value]").forEach(function (button) {
+      var own = Number(button.value);
+      button.setAttribute("aria-pressed", String(own !== 0 && own === value));
+    });
+  }
+
+  function voteNavigate(form, value) {
+    var hidden = form.querySelector("input[type=hidden][name=value]");
+    if (!hidden) {
+      hidden = doc.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = "value";
+      form.appendChild(hidden);
+    }
+    hidden.value = value;
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  doc.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.vote-form") || !window.fetch) return;
+    var button = event.submitter || lastVoteButton;
+    if (!button || button.name !== "value" || !form.contains(button)) return;
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+
+    var value = button.value;
+    var body = new FormData(form);
+    body.set("value", value);
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    form.setAttribute("aria-busy", "true");
+
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (response) {
+      if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+        voteNavigate(form, value);
+        return null;
+      }
+      var type = response.headers.get("Content-Type") || "";
+      var parsed = type.indexOf("application/json") !== -1
+        ? response.json().catch(function () { return {}; })
+        : Promise.resolve({});
+      return parsed.then(function (data) {
+        if (response.ok && data && data.upvotes != null) {
+          voteApply(form, data);
+          voteMessage(form, "");
+        } else {
+          voteMessage(form, (data && data.error) || TEXT.voteFailed);
+        }
+      });
+    }).catch(function () {
+      voteMessage(form, TEXT.networkError);
+    }).then(function () {
+      form.removeAttribute("aria-busy");
+    });
+  });
+
+  /* ---------- Collapse replies ---------- */
+
+  function countComments(list) {
+    return list ? list.querySelectorAll("article.comment").length : 0;
+  }
+
+  function enhanceToggles(root) {
+    root.querySelectorAll("button.collapse-toggle[aria-controls]").forEach(function (button) {
+      if (!button.hasAttribute("data-hide-label")) {
+        button.setAttribute("data-hide-label", button.textContent.trim() || TEXT.hideReplies);
+      }
+      button.hidden = false;
+    });
+  }
+
+  doc.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.collapse-toggle[aria-controls]");
+    if (!button) return;
+    var list = doc.getElementById(button.getAttribute("aria-controls"));
+    if (!list) return;
+    var expand = button.getAttribute("aria-expanded") === "false";
+    list.hidden = !expand;
+    button.setAttribute("aria-expanded", String(expand));
+    if (expand) {
+      button.textContent = button.getAttribute("data-hide-label") || TEXT.hideReplies;
+    } else {
+      var label = button.getAttribute("data-show-label") || TEXT.showReplies;
+      button.textContent = label.replace("{n}", String(countComments(list)));
+    }
+  });
+
+  /* ---------- Load more comments in place ---------- */
+
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.load-more");
+    if (!link || !plainClick(event) || !window.fetch || !window.DOMParser) return;
+    var section = link.closest("section.discussion") || doc;
+    var thread = section.querySelector("ol.thread");
+    var nav = link.closest("nav.thread-pages");
+    if (!thread) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-disabled") === "true") return;
+    link.setAttribute("aria-disabled", "true");
+    if (nav) nav.setAttribute("aria-busy", "true");
+    var href = link.href;
+
+    fetch(href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var incoming = page.querySelector("section.discussion ol.thread") || page.querySelector("ol.thread");
+        if (!incoming) throw new Error("no thread in response");
+        var first = null;
+        Array.prototype.slice.call(incoming.children).forEach(function (child) {
+          var held = child.matches("article.comment") ? child : child.querySelector("article.comment");
+          if (held && held.id && doc.getElementById(held.id)) return;
+          var node = doc.importNode(child, true);
+          thread.appendChild(node);
+          if (!first) first = node.matches("article.comment") ? node : node.querySelector("article.comment");
+        });
+        var nextNav = page.querySelector("nav.thread-pages");
+        if (nav) {
+          // Once the last page is in, every comment is on screen: the page links go too.
+          if (nextNav && nextNav.querySelector("a.load-more")) {
+            nextNav = doc.importNode(nextNav, true);
+            // The earlier comments are already on this page: no way back to them is needed.
+            nextNav.querySelectorAll("a[rel=prev]").forEach(function (a) { a.remove(); });
+            nav.replaceWith(nextNav);
+          } else {
+            nav.remove();
+          }
+        }
+        enhanceToggles(thread);
+        refreshTimes();
+        if (first) {
+          if (!first.hasAttribute("tabindex")) first.setAttribute("tabindex", "-1");
+          first.focus();
+        }
+      })
+      .catch(function () {
+        location.href = href;
+      });
+  });
+
+  /* ---------- Relative times ---------- */
+
+  var STEPS = [
+    [31536000, "year"],
+    [2592000, "month"],
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"]
+  ];
+  var lang = doc.documentElement.lang || "en";
+  var english = /^en\b/i.test(lang);
+  var formatter = null;
+  try {
+    if (window.Intl && Intl.RelativeTimeFormat) {
+      formatter = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
+    }
+  } catch (e) { formatter = null; }
+
+  function relative(seconds) {
+    if (seconds < 60) {
+      if (!english && formatter) {
+        try { return new Intl.RelativeTimeFormat(lang, { numeric: "auto" }).format(0, "second"); } catch (e) { /* fall through */ }
+      }
+      return TEXT.justNow;
+    }
+    for (var i = 0; i < STEPS.length; i++) {
+      if (seconds >= STEPS[i][0]) {
+        var n = Math.floor(seconds / STEPS[i][0]);
+        if (formatter) return formatter.format(-n, STEPS[i][1]);
+        return n + " " + STEPS[i][1] + (n === 1 ? "" : "s") + " ago";
+      }
+    }
+    return TEXT.justNow;
+  }
+
+  function refreshTimes() {
+    var now = Date.now();
+    doc.querySelectorAll("ol.thread time[itemprop=dateCreated][datetime]").forEach(function (el) {
+      var when = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(when)) return;
+      var text = relative(Math.max(0, Math.floor((now - when) / 1000)));
+      if (el.textContent !== text) el.textContent = text;
+    });
+  }
+
+  /* ---------- Sort on change ---------- */
+
+  doc.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.id !== "sort" || !select.form || !select.form.matches("form.sort-form")) return;
+    if (select.form.requestSubmit) select.form.requestSubmit();
+    else select.form.submit();
+  });
+
+  /* ---------- Start ---------- */
+
+  function start() {
+    enhanceToggles(doc);
+    doc.querySelectorAll("form.comment-form").forEach(function (form) {
+      if (!form.closest("template")) draftRestore(form);
+    });
+    refreshTimes();
+    setInterval(refreshTimes, 60000);
+  }
+
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

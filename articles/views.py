@@ -108,6 +108,7 @@ def render_article(request, article, *, form=None, status=200, reply_to=None):
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,
         "form": form or CommentForm(),
+        "blank_form": CommentForm(),
         "reply_to": reply_to,
     }
     return render(request, "articles/detail.html", context, status=status)

@@ -22,11 +22,12 @@
     return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
   }
 
+  /* The sort the thread on screen was rendered with. */
   function currentSort() {
+    var thread = doc.querySelector("ol.thread[data-sort]");
+    if (thread && thread.getAttribute("data-sort")) return thread.getAttribute("data-sort");
     var select = doc.querySelector("form.sort-form select[name=sort]");
     if (select && select.value) return select.value;
-    var thread = doc.querySelector("ol.thread[data-sort]");
-    if (thread) return thread.getAttribute("data-sort");
     return new URLSearchParams(location.search).get("sort") || "";
   }
 

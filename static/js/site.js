@@ -382,6 +382,38 @@
     else select.form.submit();
   });
 
+  /* ---------- Copy link ---------- */
+
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.share-copy[data-copy]");
+    if (!link || !plainClick(event) || !navigator.clipboard) return;
+    event.preventDefault();
+    navigator.clipboard.writeText(link.getAttribute("data-copy")).then(function () {
+      var note = link.parentNode.querySelector(".copy-note");
+      if (!note) {
+        note = doc.createElement("span");
+        note.className = "copy-note";
+        note.setAttribute("role", "status");
+        link.parentNode.appendChild(note);
+      }
+      note.textContent = " " + (link.getAttribute("data-copied-label") || "Copied");
+    });
+  });
+
+  /* ---------- Remember this visit (for "new since your last visit") ---------- */
+
+  function recordVisit() {
+    var section = doc.querySelector("section.discussion[data-visited-url]");
+    var token = doc.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!section || !token || !window.fetch) return;
+    fetch(section.getAttribute("data-visited-url"), {
+      method: "POST",
+      headers: { "X-CSRFToken": token.value },
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () {});
+  }
+
   /* ---------- Start ---------- */
 
   function start() {
@@ -391,6 +423,7 @@
     });
     refreshTimes();
     setInterval(refreshTimes, 60000);
+    recordVisit();
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);

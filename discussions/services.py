@@ -208,10 +208,15 @@ def votes_recount(*, repair: bool) -> list[tuple[int, int, int, int, int]]:
 
     Each entry is (comment id, stored up, stored down, counted up, counted down).
     """
-    counted = Comment.objects.annotate(
-        up=Count("votes", filter=Q(votes__value=1)),
-        down=Count("votes", filter=Q(votes__value=-1)),
-    ).exclude(upvotes=F("up"), downvotes=F("down"))
+    # Imported comments carry the counts of the site they came from, without vote rows here.
+    counted = (
+        Comment.objects.filter(import_source="")
+        .annotate(
+            up=Count("votes", filter=Q(votes__value=1)),
+            down=Count("votes", filter=Q(votes__value=-1)),
+        )
+        .exclude(upvotes=F("up"), downvotes=F("down"))
+    )
     wrong = [
         (row.pk, row.upvotes, row.downvotes, row.up, row.down)
         for row in counted.only("pk", "upvotes", "downvotes")
@@ -264,9 +269,11 @@ def comments_import(
     """
     outcome = ImportOutcome()
     with transaction.atomic():
-        external_ids = [item.external_id for item in items]
+        # Parents may have come in an earlier import of the same source: look them up too.
+        wanted = {item.external_id for item in items}
+        wanted |= {item.parent_external_id for item in items if item.parent_external_id}
         known = dict(
-            Comment.objects.filter(import_source=source, external_id__in=external_ids).values_list(
+            Comment.objects.filter(import_source=source, external_id__in=wanted).values_list(
                 "external_id", "pk"
             )
         )
@@ -283,6 +290,7 @@ def comments_import(
                 outcome.orphans += 1
                 parent = None
             children.setdefault(parent, []).append(item)
+        _break_reply_loops(children, outcome)
         for siblings in children.values():
             siblings.sort(key=lambda it: (it.created_at, it.external_id))
         roots = children.get(None, [])
@@ -292,6 +300,32 @@ def comments_import(
             _insert_graft(article, source, item, known, outcome)
         article_touch(article_id=article.pk)
     return outcome
+
+
+def _break_reply_loops(children: dict, outcome: ImportOutcome) -> None:
+    """Make the oldest comment of each reply loop (corrupt data) a top-level one, so every
+    comment is reachable from a root and none is silently dropped."""
+    while True:
+        reached = set()
+        stack = [None]
+        while stack:
+            for child in children.get(stack.pop(), []):
+                if child.external_id not in reached:
+                    reached.add(child.external_id)
+                    stack.append(child.external_id)
+        stranded = [
+            item
+            for parent, items in children.items()
+            if parent is not None
+            for item in items
+            if item.external_id not in reached
+        ]
+        if not stranded:
+            return
+        first = min(stranded, key=lambda it: (it.created_at, it.external_id))
+        children[first.parent_external_id].remove(first)
+        children.setdefault(None, []).append(first)
+        outcome.orphans += 1
 
 
 def _insert_forest(article, source, roots, children, outcome) -> None:

@@ -53,14 +53,7 @@ def normalize_body(value: str) -> str:
 
 def render_comment(body: str) -> str:
     """Return the sanitized HTML of a comment written in our small markdown subset."""
-    html = _markdown.render(body)
-    return nh3.clean(
-        html,
-        tags=COMMENT_TAGS,
-        attributes=COMMENT_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel=USER_LINK_REL,
-    ).strip()
+    return sanitize_comment_html(_markdown.render(body))
 
 
 def sanitize_comment_html(html: str) -> str:

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | md5sum | cut -c1-10)
 export PORT ?= 8000
 
-.PHONY: run test bench stop install db migrate static chromium lint format
+.PHONY: run test bench soak stop install db migrate static chromium lint format
 
 install: $(STAMP)
 
@@ -50,10 +50,29 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: migrate chromium lint
+	@scripts/ensure_node_tools.sh
+	@scripts/ensure_redis.sh
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: migrate
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m bench
+bench:
+	@$(MAKE) --no-print-directory -s install >&2
+	@CROSSTALK_DB_NAME=crosstalk_bench scripts/db.sh start >&2
+	@DJANGO_SETTINGS_MODULE=config.settings.bench CROSSTALK_DB_NAME=crosstalk_bench $(BIN)/python -m bench
+
+# About two minutes: 90 s (SOAK_SECONDS) of mixed load against gunicorn with the production
+# settings, on a throwaway PostgreSQL cluster (and Redis when installed), then checks that
+# nothing was lost, doubled or miscounted. JSON lines on stdout, like `make bench`.
+soak:
+	@$(MAKE) --no-print-directory -s install >&2
+	@scripts/ensure_redis.sh
+	@$(BIN)/python -m soak
+
+# Lighthouse 12.2.3 and the Nu Html Checker against a running `make run` site (AUDIT_URL, default
+# http://127.0.0.1:$(PORT)): the home page and a 200-comment article; JSON lines on stdout.
+.PHONY: audit
+audit: install
+	@scripts/ensure_node_tools.sh
+	@AUDIT_URL="$${AUDIT_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python scripts/audit.py
 
 stop:
 	@scripts/db.sh stop

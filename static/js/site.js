@@ -414,9 +414,20 @@
     }).catch(function () {});
   }
 
+  /* ---------- A comment named in the URL (a new comment, a permalink) gets the focus ---------- */
+
+  function focusTarget() {
+    var match = /^#comment-\d+$/.exec(location.hash);
+    var el = match && doc.getElementById(location.hash.slice(1));
+    if (!el || doc.activeElement !== doc.body) return;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
+  }
+
   /* ---------- Start ---------- */
 
   function start() {
+    focusTarget();
     enhanceToggles(doc);
     doc.querySelectorAll("form.comment-form").forEach(function (form) {
       if (!form.closest("template")) draftRestore(form);

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,8 +12,13 @@ from accounts.services import user_set_display_name
 
 
 def _safe_next(request) -> str:
+    """Return the local path to go to next: only "/..." of this site, otherwise the home page."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return "/"
 
@@ -20,7 +26,7 @@ def _safe_next(request) -> str:
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_bot():
         return redirect("/")
@@ -28,7 +34,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to crosstalk, {name}.").format(name=user.public_name))
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "next": _safe_next(request)}
     return render(request, "accounts/signup.html", context, status=status)

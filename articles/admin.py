@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from articles.models import Article, Category, SourceComment, Tag
 
@@ -19,10 +20,23 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     filter_horizontal = ("tags",)
     inlines = [SourceCommentInline]
+    # Django 6 makes https the default scheme of a URL typed without one; say so now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("title", "slug", "dek", "body", ("category", "tags"))}),
         ("Source", {"fields": ("source_name", "source_url", "source_language", "translator")}),
-        ("Publishing", {"fields": ("status", "published_at", "comments_open")}),
+        (
+            "Publishing",
+            {
+                "fields": (
+                    "status",
+                    "published_at",
+                    "comments_open",
+                    "premoderation",
+                    "close_comments_after_days",
+                )
+            },
+        ),
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Category
@@ -22,7 +23,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.dek
+        # The Atom summary is type="html": a feed reader renders it as markup. The dek is
+        # plain text, so it goes out escaped and reads exactly as written, inert.
+        return escape(item.dek)
 
     def item_pubdate(self, item):
         return item.published_at

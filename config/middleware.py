@@ -2,15 +2,19 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def _is_clean(text: str) -> bool:
-    return "\x00" not in text and not any("\ud800" <= ch <= "\udfff" for ch in text)
+    return "\x00" not in text and not _has_surrogate(text)
 
 
 class RejectBadInputMiddleware:
     """Answer 400 to a NUL byte or a lone surrogate in the path or the query string.
 
     PostgreSQL cannot store or compare either, so letting them reach a query ends in a 500.
-    Form fields are checked by the forms themselves, which re-render with a message.
+    Form bodies are checked by RejectBadFormInputMiddleware, after the CSRF check.
     """
 
     def __init__(self, get_response):
@@ -27,3 +31,40 @@ class RejectBadInputMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RejectBadFormInputMiddleware:
+    """Answer 400 to a lone surrogate in a form body, or a NUL byte in a field or file name.
+
+    A body declared in a charset such as UTF-7 decodes to lone surrogates, which no response,
+    log line or PostgreSQL query can encode: refused here, before any view sees them. A NUL
+    byte in a field's value is left to the forms, which re-render with a message. Listed after
+    CsrfViewMiddleware and run as process_view, so a forged request still meets the CSRF 403.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        names = []
+        values = []
+        for key, items in request.POST.lists():
+            names.append(key)
+            values.extend(items)
+        for key, files in request.FILES.lists():
+            names.append(key)
+            names.extend(upload.name or "" for upload in files)
+        if all(_is_clean(name) for name in names) and not any(map(_has_surrogate, values)):
+            return None
+        return HttpResponseBadRequest(
+            _(
+                "The form contains characters that are not allowed (a NUL byte or a lone "
+                "surrogate). Please send it again as UTF-8 text."
+            ),
+            content_type="text/plain; charset=utf-8",
+        )

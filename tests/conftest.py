@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import make_article, make_user
+from tests.factories import ensure_comment_policy, make_article, make_moderator, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +42,15 @@ def whole_discussion(settings):
         "MAX_INLINE_REPLIES": 100_000,
     }
     return settings.CROSSTALK
+
+
+@pytest.fixture
+def comment_policy(db):
+    """Make sure the default Comment Policy rules, version 1 and the Moderators group exist."""
+    ensure_comment_policy()
+
+
+@pytest.fixture
+def moderator(db):
+    """A staff user in the Moderators group."""
+    return make_moderator(username="moderator-min", display_name="Min the Moderator")

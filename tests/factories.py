@@ -1,14 +1,19 @@
 """Small factory functions for test data: plain functions, overridable by keyword."""
 
+import importlib
+import io
 import itertools
 from datetime import timedelta
 from html.parser import HTMLParser
 
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, Category, SourceComment, Tag
-from discussions.models import Comment
+from discussions.models import Comment, PolicyRule, PolicyVersion, ScreeningWord
+from discussions.moderation import flag_create
 from discussions.services import article_touch, comment_post
 
 _seq = itertools.count(1)
@@ -221,3 +226,75 @@ def enclosing_comment_id(el: Element) -> int | None:
         if node.tag == "article" and "comment" in node.classes:
             return int(node.attrs["id"].removeprefix("comment-"))
     return None
+
+
+# Moderation: the Comment Policy, moderators, flags and screening words.
+
+
+def _migration(name: str):
+    return importlib.import_module(f"discussions.migrations.{name}")
+
+
+def ensure_comment_policy() -> None:
+    """Recreate the default Comment Policy rules, policy version 1 and the Moderators group.
+
+    The data migrations install them once; a transactional test's flush removes them, so tests
+    that run after one (browser and concurrency tests) call this first. Idempotent.
+    """
+    for number, title, body in _migration("0002_default_policy").RULES:
+        PolicyRule.objects.get_or_create(number=number, defaults={"title": title, "body": body})
+    if not PolicyVersion.objects.exists():
+        PolicyVersion.objects.create(
+            number=1,
+            rules=[
+                {"number": r.number, "title": r.title, "body": r.body}
+                for r in PolicyRule.objects.order_by("number")
+            ],
+        )
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    if not group.permissions.exists():
+        wanted = _migration("0005_moderators_group_policy_v1").MODERATOR_PERMISSIONS
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in wanted
+            ]
+        )
+
+
+def policy_rule(number: int):
+    """Return the Comment Policy rule with that number."""
+    return PolicyRule.objects.get(number=number)
+
+
+def make_moderator(**overrides) -> User:
+    """Return a staff user in the Moderators group (what the issue calls a moderator)."""
+    ensure_comment_policy()
+    fields = {"is_staff": True}
+    fields.update(overrides)
+    moderator = make_user(**fields)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return moderator
+
+
+def make_screening_word(phrase: str, *, kind: str = "banned", rule_number: int | None = 2):
+    """Return a banned (or suspect) screening word citing the rule with that number."""
+    rule = policy_rule(rule_number) if rule_number is not None else None
+    return ScreeningWord.objects.create(phrase=phrase, kind=kind, rule=rule)
+
+
+def make_flags(comment: Comment, *, count: int, rule_number: int = 2, note: str = "") -> list:
+    """Flag the comment from count new readers through the service; return the readers."""
+    readers = [make_user() for _ in range(count)]
+    for reader in readers:
+        flag_create(comment=comment, user=reader, rule=policy_rule(rule_number), note=note)
+    return readers
+
+
+def assert_trees_sound() -> None:
+    """Run `manage.py check_trees`; fail with its report when a comment tree is broken."""
+    out = io.StringIO()
+    try:
+        call_command("check_trees", stdout=out)
+    except SystemExit as exc:
+        raise AssertionError(f"check_trees failed:\n{out.getvalue()}") from exc

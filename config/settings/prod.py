@@ -14,12 +14,14 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
 DEBUG = False
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
-if not os.environ.get("ALLOWED_HOSTS", "").strip():
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment for production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in the environment for production (comma-separated hosts)."
+    )
 
 HTTPS = not env_bool("CROSSTALK_PLAIN_HTTP", False)
 SECURE_SSL_REDIRECT = HTTPS

@@ -122,6 +122,18 @@ def _require(condition: bool, where: str, problem: str) -> None:
         raise _Invalid(f"{where}: {problem}")
 
 
+def _storable(value) -> bool:
+    """Return whether a string can be stored: JSON's \\u0000 and lone \\ud800-\\udfff escapes
+    decode to characters PostgreSQL (and any UTF-8 output) cannot take."""
+    return not isinstance(value, str) or not (
+        "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    )
+
+
+def _require_storable(value, where: str) -> None:
+    _require(_storable(value), where, _("contains a NUL byte or an unpaired surrogate"))
+
+
 def _validate(document) -> list[_Entry]:
     _require(isinstance(document, dict), "document", _("not a JSON object"))
     _require(
@@ -144,6 +156,7 @@ def _validate(document) -> list[_Entry]:
         except ValidationError:
             raise _Invalid(f"{where}.slug: " + _("not a valid slug")) from None
         _require(isinstance(title, str), f"{where}.title", _("not a string"))
+        _require_storable(title, f"{where}.title")
         comments = article.get("comments")
         _require(isinstance(comments, list), f"{where}.comments", _("not a list"))
         for c, comment in enumerate(comments):
@@ -159,6 +172,8 @@ def _check_comment(comment, where: str) -> None:
         value = comment.get(key)
         _require(value is None or isinstance(value, str), f"{where}.{key}", _("not a string"))
     _require(isinstance(comment.get("body"), str), f"{where}.body", _("not a string"))
+    for key in ("id", "parent", "author", "body", "created", "edited"):
+        _require_storable(comment.get(key), f"{where}.{key}")
     created = comment.get("created")
     _require(
         isinstance(created, str) and parse_iso(created) is not None,

@@ -129,6 +129,14 @@ class ReadOnlyCommentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        """The change permission stands for the moderation actions on the list (asked without
+        an object); one comment's page is view-only (has_view_permission), so posting it
+        answers 403 and nothing is saved."""
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
     def save_model(self, request, obj, form, change):
         """Do nothing: every field is read-only and decisions go through the actions."""
 

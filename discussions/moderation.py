@@ -104,8 +104,19 @@ def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> 
         raise ModerationError(_("Your account cannot flag comments at the moment."), status=403)
     try:
         with transaction.atomic():
+            # Lock the comment row first: concurrent flags on one comment then insert and count
+            # one after another, so the one that reaches the threshold sees all the others.
+            # NO KEY UPDATE is enough for that and does not block rows that merely refer to it.
+            Comment.objects.select_for_update(no_key=True).filter(pk=comment.pk).values_list(
+                "pk", flat=True
+            ).first()
             Flag.objects.create(comment=comment, user=user, rule=rule, note=note.strip()[:500])
-            flaggers = Flag.objects.filter(comment=comment, resolved=False).count()
+            flaggers = (
+                Flag.objects.filter(comment=comment, resolved=False)
+                .values("user_id")
+                .distinct()
+                .count()
+            )
             if flaggers < settings.CROSSTALK["FLAGS_TO_HOLD"]:
                 return False
             held = Comment.objects.filter(pk=comment.pk, status=Status.VISIBLE).update(
@@ -140,10 +151,10 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     body = normalize_body(body)
     verdict = screening.screen(
         screening.Submission(author=user, article=comment.article, body=body, now=timezone.now()),
-        rules=screening.TEXT_RULES,
+        rules=screening.EDIT_RULES,
     )
     if verdict and verdict.action == screening.REJECT:
-        raise ModerationError(verdict.message)
+        raise ModerationError(verdict.message, status=verdict.status)
     changes = {"body": body, "body_html": render_comment(body), "edited_at": timezone.now()}
     if verdict:  # held for review
         changes.update(status=Status.PENDING, hold_reason=verdict.message)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from html import unescape
 
 from django.conf import settings
 from django.db.models import Q
@@ -18,14 +20,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from discussions.models import Comment, Sanction, ScreeningWord
+from discussions.text import render_comment
 
 REJECT = "reject"
 HOLD = "hold"
 
-# Invisible characters used to slip a word past a filter: zero-width, joiners, soft hyphen,
-# bidirectional controls, byte-order mark.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_LINK = re.compile(r"(?i)\b(?:https?://|www\.)|\]\(|mailto:")
+# Characters that show nothing and so can slip a word past a filter: Unicode's
+# Default_Ignorable_Code_Point set (zero-width spaces and joiners, soft hyphen, bidirectional
+# controls, the byte-order mark, variation selectors, the combining grapheme joiner, Hangul
+# fillers, Mongolian free variation selectors, tag characters...). _drop_ignorable also drops
+# every format character (category Cf), including ones assigned after this list was written.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# A bare address as the reader sees it in the rendered text (one match per address).
+_BARE_LINK = re.compile(r"(?i)(?<![\w@.])(?:https?://|mailto:|www\.)[^\s<>]+")
+_ANCHOR = re.compile(r"(?is)<a\b[^>]*>.*?</a>")
+_INLINE_TAG = re.compile(r"(?i)</?(?:a|em|strong)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -50,11 +64,38 @@ def conf(name: str):
     return settings.CROSSTALK[name]
 
 
+def _drop_ignorable(text: str) -> str:
+    text = _IGNORABLE.sub("", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def normalize_for_matching(text: str) -> str:
-    """Return text folded so look-alike spellings compare equal (NFKC, no invisibles, casefold)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Return text folded so look-alike spellings compare equal: NFKC and casefold (NFKC
+    again, as casefolding may undo it), then every default-ignorable code point dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _drop_ignorable(unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=64)
+def rendered_html(body: str) -> str:
+    """Return the comment's HTML as it will be shown (the same rendering as on posting)."""
+    return render_comment(body)
+
+
+def rendered_text(body: str) -> str:
+    """Return the plain text a reader sees of the rendered comment: inline markup ("id*io*t")
+    joins, block boundaries become spaces, entities are decoded."""
+    html = _INLINE_TAG.sub("", rendered_html(body))
+    return unescape(_TAG.sub(" ", html))
+
+
+def count_links(body: str) -> int:
+    """Return how many links the comment shows: each link element of the rendered HTML (a
+    markdown link or <autolink>) once, plus each bare address left in the text once."""
+    html = rendered_html(body)
+    anchors = len(_ANCHOR.findall(html))
+    rest = unescape(_TAG.sub(" ", _ANCHOR.sub(" ", html)))
+    return anchors + len(_BARE_LINK.findall(rest))
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
@@ -152,7 +193,7 @@ def rule_suspect_words(sub: Submission) -> Verdict | None:
 
 def rule_links(sub: Submission) -> Verdict | None:
     limit = conf("MAX_LINKS")
-    count = len(_LINK.findall(sub.body))
+    count = count_links(sub.body)
     if count <= limit:
         return None
     message = ngettext(
@@ -188,9 +229,11 @@ def rule_premoderation(sub: Submission) -> Verdict | None:
 
 
 def _word_verdict(body: str, kind: str) -> Verdict | None:
-    text = normalize_for_matching(body)
+    # Both the text as typed and the text as shown: markup can join ("id*io*t") what the
+    # typed text splits.
+    texts = {normalize_for_matching(body), normalize_for_matching(rendered_text(body))}
     for word in ScreeningWord.objects.filter(kind=kind).select_related("rule"):
-        if contains_phrase(text, word.phrase):
+        if any(contains_phrase(text, word.phrase) for text in texts):
             rule = word.rule
             if kind == ScreeningWord.Kind.BANNED:
                 if rule:
@@ -214,6 +257,9 @@ REJECT_RULES = (rule_article_open, rule_sanction, rule_rate_limit, rule_duplicat
                 rule_banned_words)  # fmt: skip
 HOLD_RULES = (rule_suspect_words, rule_links, rule_new_account, rule_premoderation)
 TEXT_RULES = (rule_banned_words, rule_suspect_words, rule_links)
+# An author's edit: the author's standing, the new text, and the article's pre-moderation
+# (otherwise approved text could be swapped for anything within the edit window).
+EDIT_RULES = (rule_sanction, *TEXT_RULES, rule_premoderation)
 
 
 def screen(sub: Submission, rules=None) -> Verdict | None:

@@ -3,16 +3,19 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
+from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
 from discussions.forms import CommentForm
 from discussions.models import Comment
 from discussions.pages import personal_html, thread_fragment, viewer_filter
+from discussions.rendering import CSRF_PLACEHOLDER
 from discussions.threads import SORTS, parse_sort
 
 
@@ -77,15 +80,31 @@ def published_article(slug: str, user=None) -> Article:
     return get_object_or_404(queryset, slug=slug)
 
 
-def render_article(request, article, *, form=None, status=200, reply_to=None):
-    """Render the article page with its discussion; shared by the comment-posting view."""
+def render_article(request, article, *, form=None, status=200, reply_to=None, shared=False):
+    """Render the article page with its discussion; shared by the comment-posting view.
+
+    shared: the page every anonymous reader gets, with nothing of this request in it (see
+    articles/page_cache.py); the response then carries the discussion page it shows as
+    `thread_page`.
+    """
     sort = parse_sort(request.GET.get("sort") or request.POST.get("sort"))
     fragment = thread_fragment(
         article,
         sort=sort,
         page=parse_page(request.GET.get("page")),
-        viewer=viewer_filter(request, article),
+        viewer=None if shared else viewer_filter(request, article),
     )
+    if shared:
+        # Anonymous vote buttons lead to the login page: no CSRF token is needed, or shared.
+        thread_html = mark_safe(fragment.html.replace(CSRF_PLACEHOLDER, ""))  # noqa: S308
+    else:
+        thread_html = personal_html(
+            request,
+            fragment.html,
+            fragment.comment_ids,
+            fragment.owners,
+            last_seen=getattr(article, "last_seen_at", None),
+        )
     url = request.build_absolute_uri(article.get_absolute_url())
     context = {
         "article": article,
@@ -97,13 +116,7 @@ def render_article(request, article, *, form=None, status=200, reply_to=None):
         "source_sections": _source_sections(article),
         "sort": sort,
         "sorts": SORTS,
-        "thread_html": personal_html(
-            request,
-            fragment.html,
-            fragment.comment_ids,
-            fragment.owners,
-            last_seen=getattr(article, "last_seen_at", None),
-        ),
+        "thread_html": thread_html,
         "featured": fragment.featured,
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,
@@ -111,7 +124,9 @@ def render_article(request, article, *, form=None, status=200, reply_to=None):
         "blank_form": CommentForm(),
         "reply_to": reply_to,
     }
-    return render(request, "articles/detail.html", context, status=status)
+    response = render(request, "articles/detail.html", context, status=status)
+    response.thread_page = fragment.page
+    return response
 
 
 def _source_sections(article) -> list[tuple[str, str, list]]:
@@ -124,7 +139,28 @@ def _source_sections(article) -> list[tuple[str, str, list]]:
 
 @require_safe
 def detail(request, slug):
+    if page_cache.is_shared_request(request):
+        return _shared_detail(request, slug)
     return render_article(request, published_article(slug, request.user))
+
+
+def _shared_detail(request, slug):
+    """The anonymous reader's article page, from the cache when this version is there."""
+    row = page_cache.article_state(slug)
+    if row is None:
+        raise Http404("No article here.")
+    sort = parse_sort(request.GET.get("sort"))
+    page = parse_page(request.GET.get("page"))
+    key = page_cache.page_key(
+        request, article_id=row[0], version=row[1], updated_at=row[2], sort=sort, page=page
+    )
+    cached = page_cache.cached_response(request, key)
+    if cached is not None:
+        return cached
+    response = render_article(request, published_article(slug), shared=True)
+    if response.thread_page == page:  # an out-of-range page is not worth a cache entry
+        page_cache.store(key, response.content)
+    return response
 
 
 @require_POST

@@ -6,8 +6,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.views import parse_page, published_article, render_article
@@ -143,18 +145,37 @@ def permalink(request, pk):
 
 
 def _back_to(request, comment) -> str:
-    target = request.POST.get("next") or comment.article.get_absolute_url()
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = comment.article.get_absolute_url()
+    """Return where to send the reader after an action: a path of ours, never another site.
+
+    Only a local path ("/...") is followed; anything else ("foo", "//evil", "/\\evil",
+    "javascript:") falls back to the article, so the redirect always stays on this site.
+    """
+    default = comment.article.get_absolute_url()
+    target = request.POST.get("next") or default
+    if (
+        not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
+        target = default
     return f"{target.split('#')[0]}#comment-{comment.pk}"
 
 
+@csrf_exempt  # checked below for signed-in readers; for anyone else a vote changes nothing
 @require_POST
 def vote(request, pk):
+    """Anonymous readers' vote buttons (on cached pages, without a CSRF token) lead to the
+    login page; a signed-in reader's vote goes through the CSRF check like any change."""
+    if not request.user.is_authenticated:
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        return redirect_to_login(_back_to(request, comment))
+    return _vote(request, pk)
+
+
+@csrf_protect
+def _vote(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     back = _back_to(request, comment)
-    if not request.user.is_authenticated:
-        return redirect_to_login(back)
     if not comment.is_visible() or not comment.article.is_public():
         return _refuse(request, _("This comment cannot be voted on."), 404)
     value = request.POST.get("value", "")
@@ -182,7 +203,7 @@ def flag(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                flag_create(
+                held = flag_create(
                     comment=comment,
                     user=request.user,
                     rule=form.cleaned_data["rule"],
@@ -196,6 +217,10 @@ def flag(request, pk):
                     number=form.cleaned_data["rule"].number
                 ),
             )
+            if held:
+                # The comment is now hidden from the flagger: its permalink (or anchor) would
+                # 404 or point at nothing, so land on the article's discussion instead.
+                return redirect(comment.article.get_absolute_url() + "#discussion")
             return redirect(_back_to(request, comment))
         status = 400
     context = {"comment": comment, "form": form}
@@ -210,18 +235,35 @@ def edit(request, pk):
         return _refuse(
             request, _("Only its author can edit a comment, within 15 minutes of posting."), 403
         )
+    sanction = screening.rule_sanction(
+        screening.Submission(
+            author=request.user, article=comment.article, body="", now=timezone.now()
+        )
+    )
+    if sanction is not None:
+        return _refuse(request, sanction.message, sanction.status)
     form = EditForm(request.POST or None, initial={"body": comment.body})
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             try:
-                comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
+                comment = comment_edit(
+                    comment=comment, user=request.user, body=form.cleaned_data["body"]
+                )
             except ModerationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status
             else:
                 messages.success(request, _("Your comment was updated."))
+                if comment.status == Comment.Status.PENDING:
+                    messages.info(
+                        request,
+                        _("Your comment is awaiting moderation. {reason}").format(
+                            reason=comment.hold_reason
+                        ),
+                    )
                 return redirect(f"{comment.get_absolute_url()}#comment-{comment.pk}")
-        status = 400
     return render(
         request, "discussions/edit.html", {"comment": comment, "form": form}, status=status
     )

@@ -1,0 +1,96 @@
+"""Whole article pages for anonymous readers, cached.
+
+Most readers are not signed in, and for them an article page holds nothing personal: no
+pressed votes, no own-comment links, no CSRF token (their vote buttons lead to the login page,
+and the vote view checks CSRF only for signed-in users). So their page is rendered once per
+article version and served from the cache until something changes it.
+
+Freshness: the key holds the article's `discussion_version` (bumped with F() in the same
+transaction as every post, edit, vote, moderation action and import) and its `updated_at`
+(every save in the admin, source comments included), read with one small query per request.
+A write is therefore visible on the very next request. Category and tag names are not in the
+key: a renamed category shows on cached pages within PAGE_TIMEOUT seconds.
+"""
+
+import gzip
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from articles.models import Article
+from discussions.cache import cache_get, cache_set
+
+PAGE_KEY = "page:1:{host}:{article}:{version}:{updated}:{sort}:{page}"
+PAGE_TIMEOUT = 300
+# Query parameters that select what the page shows; any other makes the request uncacheable.
+PAGE_PARAMS = frozenset({"sort", "page"})
+MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def is_shared_request(request) -> bool:
+    """Return whether this request gets the page every anonymous reader gets.
+
+    A session cookie means a signed-in reader (or one with something in their session), a
+    messages cookie means a one-off notice to show: both get their own rendering.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGE_COOKIE not in request.COOKIES
+        and PAGE_PARAMS.issuperset(request.GET.keys())
+    )
+
+
+def article_state(slug: str):
+    """Return (id, discussion_version, updated_at) of the published article, or None.
+
+    Plain SQL: this one query is most of the cost of a cached page, and the ORM's query
+    building would double it. Same condition as Article.objects.published().
+    """
+    table = connection.ops.quote_name(Article._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, discussion_version, updated_at FROM {table} "  # noqa: S608 - our own table name
+            "WHERE slug = %s AND status = %s AND published_at <= %s",
+            [slug, Article.Status.PUBLISHED, timezone.now()],
+        )
+        return cursor.fetchone()
+
+
+def page_key(request, *, article_id: int, version: int, updated_at, sort: str, page: int) -> str:
+    return PAGE_KEY.format(
+        host=request.get_host(),
+        article=article_id,
+        version=version,
+        updated=updated_at.timestamp(),
+        sort=sort,
+        page=page,
+    )
+
+
+def cached_response(request, key: str) -> HttpResponse | None:
+    """Return the cached page as a response (gzipped when the reader accepts it), or None.
+
+    The page is compressed once, when cached, instead of by GZipMiddleware on every request;
+    it holds no secret (no CSRF token), so compressing it is no BREACH risk.
+    """
+    entry = cache_get(key)
+    if entry is None:
+        return None
+    content, compressed = entry
+    if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(compressed)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def store(key: str, content: bytes) -> None:
+    cache_set(key, (content, gzip.compress(content, compresslevel=6, mtime=0)), PAGE_TIMEOUT)

@@ -1,0 +1,125 @@
+"""The anonymous reader's article page comes from the cache, and every write shows at once."""
+
+import gzip
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from discussions.models import Vote
+from tests.factories import make_article, make_comment, make_user, parse_html, thread_comments
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    article = make_article(title="Night buses return to Busan")
+    make_comment(article, body="First comment on the buses")
+    return article
+
+
+def test_a_repeat_anonymous_visit_costs_one_query(client, article, django_assert_num_queries):
+    first = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(1):
+        again = client.get(article.get_absolute_url())
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "csrftoken" not in again.cookies
+
+
+def test_a_new_comment_shows_on_the_next_anonymous_visit(client, article):
+    client.get(article.get_absolute_url())
+    poster = Client()
+    poster.force_login(make_user())
+
+    posted = poster.post(
+        reverse("discussions:create", args=[article.slug]),
+        {"body": "A second opinion about the night buses", "parent": "", "sort": "best"},
+    )
+
+    assert posted.status_code == 302
+    assert (
+        b"A second opinion about the night buses" in client.get(article.get_absolute_url()).content
+    )
+
+
+def test_a_vote_shows_on_the_next_anonymous_visit(client, article):
+    comment = article.comments.get()
+    client.get(article.get_absolute_url())
+    voter = Client()
+    voter.force_login(make_user())
+
+    voter.post(reverse("discussions:vote", args=[comment.pk]), {"value": "1"})
+
+    doc = parse_html(client.get(article.get_absolute_url()).content)
+    up = thread_comments(doc)[comment.pk].find(itemprop="upvoteCount")
+    assert up.text().strip() == "1"
+
+
+def test_an_edited_article_shows_on_the_next_anonymous_visit(client, article):
+    client.get(article.get_absolute_url())
+    article.title = "Night buses return to Busan and Ulsan"
+    article.save()
+
+    assert (
+        b"Night buses return to Busan and Ulsan" in client.get(article.get_absolute_url()).content
+    )
+
+
+def test_each_sort_and_page_is_its_own_page(client, article):
+    make_comment(article, body="Newer comment about fares")
+    newest = client.get(article.get_absolute_url(), {"sort": "newest"}).content.decode()
+    oldest = client.get(article.get_absolute_url(), {"sort": "oldest"}).content.decode()
+
+    assert newest.index("Newer comment about fares") < newest.index("First comment on the buses")
+    assert oldest.index("First comment on the buses") < oldest.index("Newer comment about fares")
+
+
+def test_signed_in_readers_and_other_parameters_are_not_served_the_shared_page(
+    client, article, django_assert_max_num_queries
+):
+    client.get(article.get_absolute_url())
+    reader = Client()
+    reader.force_login(make_user())
+
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Log out" in page
+    with django_assert_max_num_queries(12) as queries:
+        client.get(article.get_absolute_url(), {"utm_source": "feed"})
+    assert len(queries) > 1
+
+
+def test_anonymous_vote_buttons_lead_to_login_without_a_token(article):
+    comment = article.comments.get()
+    client = Client(enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+
+    response = client.post(reverse("discussions:vote", args=[comment.pk]), {"value": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Vote.objects.exists()
+
+
+def test_signed_in_votes_still_need_the_token(article):
+    comment = article.comments.get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user())
+
+    response = client.post(reverse("discussions:vote", args=[comment.pk]), {"value": "1"})
+
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
+
+
+def test_the_cached_page_is_served_gzipped_to_readers_who_accept_it(client, article):
+    plain = client.get(article.get_absolute_url()).content
+
+    response = client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content) == plain

@@ -257,9 +257,10 @@ REJECT_RULES = (rule_article_open, rule_sanction, rule_rate_limit, rule_duplicat
                 rule_banned_words)  # fmt: skip
 HOLD_RULES = (rule_suspect_words, rule_links, rule_new_account, rule_premoderation)
 TEXT_RULES = (rule_banned_words, rule_suspect_words, rule_links)
-# An author's edit: the author's standing, the new text, and the article's pre-moderation
-# (otherwise approved text could be swapped for anything within the edit window).
-EDIT_RULES = (rule_sanction, *TEXT_RULES, rule_premoderation)
+# An author's edit: the discussion still open, the author's standing, the new text, and the
+# article's pre-moderation (otherwise approved text could be swapped for anything within the
+# edit window).
+EDIT_RULES = (rule_article_open, rule_sanction, *TEXT_RULES, rule_premoderation)
 
 
 def screen(sub: Submission, rules=None) -> Verdict | None:

@@ -235,6 +235,17 @@ def test_suspended_author_cannot_edit(user, article):
     assert Comment.objects.get(pk=comment.pk).body == "First thoughts"
 
 
+def test_edit_after_the_discussion_closed_is_403(user, article):
+    comment = make_comment(article, author=user, body="First thoughts")
+    article.comments_open = False
+    article.save()
+
+    response = as_user(user).post(edit_url(comment), {"body": "Last word after closing"})
+
+    assert response.status_code == 403
+    assert Comment.objects.get(pk=comment.pk).body == "First thoughts"
+
+
 @pytest.mark.parametrize("status", [Status.REMOVED, Status.SPAM, Status.DELETED])
 def test_edit_of_a_removed_or_deleted_comment_is_403(user, article, status):
     comment = make_comment(article, author=user, body="First thoughts")

@@ -121,6 +121,12 @@ class Comment(MPTTModel):
             models.Index(fields=["article", "status"]),
             models.Index(fields=["article", "level"]),
             models.Index(fields=["tree_id", "lft"], name="comment_tree_lft"),
+            # Editors' picks (pages.featured_comments): a handful per article, newest first.
+            models.Index(
+                fields=["article", "-featured_at"],
+                name="comment_featured",
+                condition=models.Q(is_featured=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

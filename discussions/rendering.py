@@ -7,13 +7,15 @@ Django templates.
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 import jinja2
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.translation import gettext, ngettext
+from django.utils.html import escape as django_escape
+from django.utils.translation import get_language, gettext, ngettext
+from markupsafe import Markup, escape
 
 # Stands for the request's CSRF token inside shared (cached) fragments.
 CSRF_PLACEHOLDER = "__CSRF_TOKEN__"
@@ -22,25 +24,57 @@ _OWN = re.compile(r"<!--own:(\d+)-->")
 _COMMENT_OPEN = re.compile(r'<article class="comment" id="comment-(\d+)"')
 
 
-def relative_time(moment: datetime, now: datetime) -> str:
+# Phrase caches. Every value is escaped markup, safe in the thread template's unescaped loop.
+# The language (and for exact times the time zone) is part of each key, so a cached phrase is
+# never served in another language or zone.
+_MINUTE_UNITS = (
+    (525_600, "{n} year ago", "{n} years ago"),
+    (43_200, "{n} month ago", "{n} months ago"),
+    (1_440, "{n} day ago", "{n} days ago"),
+    (60, "{n} hour ago", "{n} hours ago"),
+    (1, "{n} minute ago", "{n} minutes ago"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _relative_phrase(minutes: int, language: str | None) -> Markup:
+    """Return "N units ago" for an age in whole minutes (each unit is whole minutes, so the
+    phrase depends on nothing finer)."""
+    for size, singular, plural in _MINUTE_UNITS:
+        if minutes >= size:
+            n = minutes // size
+            return escape(ngettext(singular, plural, n).format(n=n))
+    return escape(gettext("just now"))
+
+
+@lru_cache(maxsize=16_384)
+def _exact_phrase(moment: datetime, zone) -> Markup:
+    return escape(timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M %Z"))
+
+
+@lru_cache(maxsize=512)
+def _more_replies_phrase(count: int, language: str | None) -> Markup:
+    return escape(ngettext("%(num)d more reply", "%(num)d more replies", count) % {"num": count})
+
+
+def relative_time(moment: datetime, now: datetime) -> Markup:
     seconds = max(0, int((now - moment).total_seconds()))
-    if seconds < 60:
-        return gettext("just now")
-    for size, singular, plural in (
-        (31_536_000, "{n} year ago", "{n} years ago"),
-        (2_592_000, "{n} month ago", "{n} months ago"),
-        (86_400, "{n} day ago", "{n} days ago"),
-        (3_600, "{n} hour ago", "{n} hours ago"),
-        (60, "{n} minute ago", "{n} minutes ago"),
-    ):
-        if seconds >= size:
-            n = seconds // size
-            return ngettext(singular, plural, n).format(n=n)
-    return gettext("just now")  # pragma: no cover
+    return _relative_phrase(seconds // 60, get_language())
 
 
-def exact_time(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+def exact_time(moment: datetime) -> Markup:
+    return _exact_phrase(moment, timezone.get_current_timezone())
+
+
+def iso_ms(moment: datetime) -> str:
+    """Return the moment as ISO 8601 to the millisecond (the precision readers' clocks use)."""
+    return moment.isoformat(timespec="milliseconds")
+
+
+# Filters of the thread template, which hands them the render's clock, language and zone
+# (a filter is a plain call in compiled Jinja2; a function call goes through context.call).
+def _ago_filter(moment: datetime, now: datetime, language: str | None) -> Markup:
+    return _relative_phrase(max(0, int((now - moment).total_seconds())) // 60, language)
 
 
 def _make_env() -> jinja2.Environment:
@@ -53,6 +87,9 @@ def _make_env() -> jinja2.Environment:
         auto_reload=settings.DEBUG,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.filters.update(
+        iso_ms=iso_ms, ago=_ago_filter, when=_exact_phrase, more_replies=_more_replies_phrase
+    )
     env.globals.update(
         relative_time=relative_time,
         exact_time=exact_time,
@@ -80,6 +117,8 @@ def render_layout(layout, *, sort: str, return_path: str, focus_id=None) -> str:
         focus_id=focus_id,
         return_path=return_path,
         now=timezone.now(),
+        language=get_language(),
+        time_zone=timezone.get_current_timezone(),
         permalink_base=reverse("discussions:permalink", args=[0])[: -len("0/")],
         policy_url=reverse("discussions:policy"),
     )
@@ -89,8 +128,12 @@ def own_actions_html(comment_id: int, *, editable: bool) -> str:
     base = reverse("discussions:permalink", args=[comment_id])
     links = []
     if editable:
-        links.append(f'<a class="edit-link" href="{base}edit/">{escape(gettext("Edit"))}</a>')
-    links.append(f'<a class="delete-link" href="{base}delete/">{escape(gettext("Delete"))}</a>')
+        links.append(
+            f'<a class="edit-link" href="{base}edit/">{django_escape(gettext("Edit"))}</a>'
+        )
+    links.append(
+        f'<a class="delete-link" href="{base}delete/">{django_escape(gettext("Delete"))}</a>'
+    )
     return " ".join(links)
 
 

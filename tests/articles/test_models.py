@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import WORDS_PER_MINUTE, Article
-from tests.factories import make_article
+from tests.factories import make_article, parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,30 @@ def test_body_is_stored_sanitized():
     article.refresh_from_db()
     assert "<script" not in article.body and "onclick" not in article.body
     assert "alert(1)" not in article.body
-    assert '<img src="https://e.org/a.png" alt="A">' in article.body
+    image = parse_html(article.body).find("img")
+    assert image.attrs == {
+        "src": "https://e.org/a.png",
+        "alt": "A",
+        "loading": "lazy",
+        "decoding": "async",
+    }
     assert "<figcaption>Cap</figcaption>" in article.body
+
+
+def test_every_body_image_is_stored_lazy_and_async():
+    article = make_article(
+        body='<p><img src="https://e.org/a.png" alt="A"></p>'
+        '<img src="https://e.org/b.png" alt="B" loading="eager" decoding="sync">'
+        '<img loading="lazy" src="https://e.org/c.png" alt="C">'
+    )
+
+    article.refresh_from_db()
+    images = parse_html(article.body).find_all("img")
+    assert [img.attrs["alt"] for img in images] == ["A", "B", "C"]
+    for img in images:
+        assert img.attrs["loading"] == "lazy"
+        assert img.attrs["decoding"] == "async"
+    assert article.body.count("loading=") == 3  # set once, never doubled
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,34 @@ def test_article_html_keeps_images_and_captions_and_drops_scripts():
     assert all("javascript" not in value for value in all_attribute_values(html))
 
 
+def test_article_images_are_lazy_and_async_whatever_the_source_says():
+    source = (
+        '<img src="https://example.org/a.jpg" alt="A">'
+        '<img src="https://example.org/b.jpg" loading="eager" decoding="sync" alt="B">'
+        '<img src="https://example.org/c.jpg" loading="lazy" decoding="async" alt="C">'
+        '<p loading="lazy" decoding="async">text</p>'
+    )
+    html = sanitize_article_html(source)
+
+    doc = parse_html(html)
+    images = doc.find_all("img")
+    assert [img.attrs["alt"] for img in images] == ["A", "B", "C"]
+    assert all(img.attrs["loading"] == "lazy" for img in images)
+    assert all(img.attrs["decoding"] == "async" for img in images)
+    assert html.count("loading=") == 3  # only on images, and never doubled
+    assert '<img src="https://example.org/a.jpg" alt="A" loading="lazy" decoding="async">' in html
+
+
+def test_article_html_is_the_same_on_every_save():
+    source = '<figure><img src="https://example.org/a.jpg" alt="A"></figure><p>Text</p>'
+
+    outputs = {sanitize_article_html(source) for _ in range(50)}
+
+    assert len(outputs) == 1  # attributes always in one order
+    (html,) = outputs
+    assert sanitize_article_html(html) == html
+
+
 @pytest.mark.parametrize(
     "value",
     ["a\x00b", "\x07", "bell\x1b[0m", "x\x7f", "x\x85", "lone \ud800 surrogate", "\x0c"],

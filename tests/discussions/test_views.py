@@ -457,7 +457,11 @@ def test_each_comment_carries_the_contract_markup(client, article):
     assert own_props(element, "author")[0].text().strip() == "Lee Ji-eun"
     created = own_props(element, "dateCreated")[0]
     assert created.tag == "time"
-    assert datetime.fromisoformat(created.attrs["datetime"]) == comment.created_at
+    # Rendered to the millisecond (isoformat(timespec="milliseconds")).
+    to_ms = comment.created_at.microsecond // 1000 * 1000
+    assert datetime.fromisoformat(created.attrs["datetime"]) == comment.created_at.replace(
+        microsecond=to_ms
+    )
     text = own_props(element, "text")[0]
     assert text.find("em").text() == "quiet"
     assert own_props(element, "upvoteCount")[0].text().strip() == "2"

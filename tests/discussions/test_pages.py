@@ -1,0 +1,231 @@
+"""Discussion pages: which trees go on which page, where a new comment lands, and the thread
+template's escaping (its comment loop runs with autoescaping off)."""
+
+import itertools
+import random
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from discussions.models import Comment, PolicyRule
+from discussions.moderation import comment_moderate
+from discussions.pages import landing_url, thread_fragment
+from discussions.rendering import relative_time
+from discussions.services import article_touch, comment_post
+from discussions.threads import (
+    SORTS,
+    _pages,
+    landing_page,
+    page_trees,
+    public_shown,
+    shown_to,
+    sort_key,
+)
+from tests.factories import make_comment, make_discussion, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Vote pairs that tie under one sort or another (0/0, 0/n and n/n are the usual suspects).
+SHARED_VOTES = [(0, 0), (0, 3), (1, 1), (2, 0), (5, 5), (3, 1), (0, 1), (7, 3)]
+
+
+@pytest.fixture
+def small_caps(settings):
+    settings.CROSSTALK = {
+        **settings.CROSSTALK,
+        "PAGE_COMMENT_BUDGET": 12,
+        "MAX_INLINE_DEPTH": 2,
+        "MAX_INLINE_REPLIES": 2,
+    }
+    return settings.CROSSTALK
+
+
+def seed(article, *, roots: int, replies: int, seed: int) -> list[Comment]:
+    """Post roots and random replies at distinct times, with tie-heavy vote counters."""
+    rng = random.Random(seed)
+    authors = [make_user() for _ in range(4)]
+    start = timezone.now() - timedelta(days=3)
+    comments: list[Comment] = []
+    for index in range(roots + replies):
+        parent = rng.choice(comments) if index >= roots else None
+        comments.append(
+            comment_post(
+                article=article,
+                author=authors[index % len(authors)],
+                body=f"Comment {index}",
+                parent_id=parent.pk if parent else None,
+                created_at=start + timedelta(minutes=rng.randrange(4000)),
+            )
+        )
+    for comment in comments:
+        up, down = rng.choice(SHARED_VOTES) if rng.random() < 0.6 else (rng.randrange(30), 0)
+        Comment.objects.filter(pk=comment.pk).update(upvotes=up, downvotes=down)
+    article_touch(article_id=article.pk)
+    return comments
+
+
+# Pages -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_pages_order_the_roots_as_the_page_sorts_them(article, small_caps, sort):
+    seed(article, roots=60, replies=60, seed=7)
+
+    paged = list(itertools.chain.from_iterable(_pages(article, sort=sort)))
+
+    roots = [
+        SimpleNamespace(id=pk, tree_id=tree_id, up=up, down=down, created=created)
+        for pk, tree_id, up, down, created in Comment.objects.filter(
+            article=article, level=0
+        ).values_list("id", "tree_id", "upvotes", "downvotes", "created_at")
+    ]
+    assert paged == [root.tree_id for root in sorted(roots, key=sort_key(sort))]
+
+
+def test_pages_hold_whole_trees_within_the_budget(article, small_caps):
+    comments = seed(article, roots=40, replies=50, seed=11)
+    sizes = {}
+    for comment in Comment.objects.filter(pk__in=[c.pk for c in comments]):
+        sizes[comment.tree_id] = sizes.get(comment.tree_id, 0) + 1
+
+    pages = _pages(article, sort="best")
+
+    assert sorted(itertools.chain.from_iterable(pages)) == sorted(sizes)
+    for trees in pages:
+        assert len(trees) == 1 or sum(sizes[t] for t in trees) <= 12
+
+
+def test_a_page_costs_the_same_queries_whatever_the_discussion_size(
+    article, settings, django_assert_num_queries
+):
+    settings.CROSSTALK = {**settings.CROSSTALK, "PAGE_COMMENT_BUDGET": 20}
+    make_discussion(article, count=5)
+    with django_assert_num_queries(3):  # the page trees, their rows, the editors' picks
+        thread_fragment(article, sort="best", page=1)
+
+    make_discussion(article, count=120)
+    article.refresh_from_db()
+    for sort in SORTS:
+        with django_assert_num_queries(1):
+            page_trees(article, sort=sort, page=2)
+        with django_assert_num_queries(3):
+            thread_fragment(article, sort=sort, page=2)
+
+
+# Landing -----------------------------------------------------------------------------------
+
+
+def test_landing_page_is_the_page_that_renders_the_comment(article, small_caps):
+    comments = seed(article, roots=15, replies=45, seed=3)
+    article.refresh_from_db()
+    comments = list(Comment.objects.filter(pk__in=[c.pk for c in comments]))
+    for sort in SORTS:
+        pages = page_trees(article, sort=sort, page=1)[1]
+        rendered = {}
+        for page in range(1, pages + 1):
+            for pk in thread_fragment(article, sort=sort, page=page).comment_ids:
+                rendered[pk] = page
+        # The caps hide some comments from every page: they must land nowhere.
+        assert len(rendered) < len(comments)
+        for comment in comments:
+            expected = rendered.get(comment.pk)
+            assert landing_page(article, comment, sort=sort, is_shown=public_shown) == expected
+
+
+def test_landing_page_costs_two_queries(article, django_assert_num_queries):
+    comments = make_discussion(article, count=60)
+    with django_assert_num_queries(2):
+        assert landing_page(article, comments[-1], sort="best", is_shown=public_shown) == 1
+
+
+def test_a_held_comment_lands_only_for_those_who_may_see_it(article):
+    author = make_user()
+    held = make_comment(article, author=author, status=Comment.Status.PENDING)
+
+    assert landing_page(article, held, sort="best", is_shown=public_shown) is None
+    mine = shown_to(author.pk, moderator=False)
+    assert landing_page(article, held, sort="best", is_shown=mine) == 1
+    assert landing_url(author, article, held, sort="best") == (
+        f"{article.get_absolute_url()}#comment-{held.pk}"
+    )
+
+
+def test_landing_url_names_the_page_and_falls_back_to_the_permalink(article, settings):
+    settings.CROSSTALK = {**settings.CROSSTALK, "PAGE_COMMENT_BUDGET": 2, "MAX_INLINE_DEPTH": 1}
+    # Tree sizes 3, 1, 1 with a budget of 2: the first tree fills page 1, the others page 2.
+    first, _second, third = (make_comment(article) for _ in range(3))
+    deep = make_comment(article, parent=make_comment(article, parent=first))
+    reader = make_user()
+    article.refresh_from_db()
+
+    assert landing_url(reader, article, third, sort="oldest") == (
+        f"{article.get_absolute_url()}?sort=oldest&page=2#comment-{third.pk}"
+    )
+    assert landing_url(reader, article, deep, sort="oldest") == (
+        f"{deep.get_absolute_url()}?sort=oldest#comment-{deep.pk}"
+    )
+
+
+# Escaping in the unescaped loop ------------------------------------------------------------
+
+HOSTILE = '<img src=x onerror="alert(1)">&amp;\'"'
+ESCAPED = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&amp;amp;&#39;&#34;"
+
+
+def test_names_reasons_and_rule_titles_are_escaped(article, comment_policy):
+    make_comment(article, author=make_user(display_name=HOSTILE))
+    make_comment(article, author=make_user(), status=Comment.Status.PENDING, hold_reason=HOSTILE)
+    removed = make_comment(article)
+    make_comment(article, parent=removed)  # a placeholder shows only above a visible reply
+    rule = PolicyRule.objects.get(number=2)
+    PolicyRule.objects.filter(pk=rule.pk).update(title=HOSTILE)
+    rule.refresh_from_db()
+    comment_moderate(comment=removed, moderator=make_user(), action="remove", rule=rule)
+    article.refresh_from_db()
+
+    html = thread_fragment(
+        article, sort="oldest", page=1, viewer=shown_to(None, moderator=True)
+    ).html
+
+    assert "<img" not in html and 'onerror="' not in html
+    assert html.count(ESCAPED) == 3  # the name, the hold reason and the rule title
+    assert f"Rule 2: {ESCAPED}" in html
+
+
+def test_comment_bodies_stay_sanitized_html(article):
+    make_comment(article, body="*quiet* <b>loud</b> & [link](https://example.org)")
+
+    html = thread_fragment(article, sort="best", page=1).html
+
+    assert "<em>quiet</em>" in html
+    assert "&lt;b&gt;loud&lt;/b&gt; &amp;" in html
+    assert 'href="https://example.org"' in html
+
+
+# Relative times ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "phrase"),
+    [
+        (-5, "just now"),
+        (0, "just now"),
+        (59, "just now"),
+        (60, "1 minute ago"),
+        (119, "1 minute ago"),
+        (3599, "59 minutes ago"),
+        (3600, "1 hour ago"),
+        (86_399, "23 hours ago"),
+        (86_400, "1 day ago"),
+        (2_592_000, "1 month ago"),
+        (31_535_999, "12 months ago"),
+        (31_536_000, "1 year ago"),
+        (3 * 31_536_000 + 5, "3 years ago"),
+    ],
+)
+def test_relative_time_phrases(seconds, phrase):
+    now = timezone.now()
+
+    assert relative_time(now - timedelta(seconds=seconds), now) == phrase

@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 from articles.models import Article
 from discussions.cache import cache_get, cache_set
 
-PAGE_KEY = "page:1:{host}:{article}:{version}:{updated}:{sort}:{page}"
+PAGE_KEY = "page:2:{host}:{article}:{version}:{updated}:{sort}:{page}"
 PAGE_TIMEOUT = 300
 # Query parameters that select what the page shows; any other makes the request uncacheable.
 PAGE_PARAMS = frozenset({"sort", "page"})

@@ -1,6 +1,7 @@
 """Assemble the discussion part of a page: the shared fragment plus the reader's own bits."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -11,6 +12,7 @@ from discussions.models import EDIT_WINDOW, Comment, Vote
 from discussions.rendering import personalize, render_layout
 from discussions.threads import (
     build_nodes,
+    landing_page,
     lay_out,
     page_trees,
     public_shown,
@@ -18,7 +20,8 @@ from discussions.threads import (
     tree_rows,
 )
 
-FRAGMENT_KEY = "thread:2:{article}:{version}:{sort}:{page}"
+# Bump the number whenever the thread markup changes, so no page mixes old and new markup.
+FRAGMENT_KEY = "thread:3:{article}:{version}:{sort}:{page}"
 
 
 @dataclass
@@ -77,6 +80,21 @@ def _render(article, *, sort: str, page: int, is_shown) -> Fragment:
     html = render_layout(layout, sort=sort, return_path=return_path)
     return Fragment(html, layout.rendered_ids, page, pages, layout.owners,
                     featured_comments(article))  # fmt: skip
+
+
+def landing_url(user, article, comment, *, sort: str) -> str:
+    """Return where the author of a new comment sees it: the article page that shows it (the
+    public page for a visible comment, the author's own view for a held one), else its
+    permalink. Found from the page trees and the comment's own tree, without rendering."""
+    if comment.status == Comment.Status.VISIBLE:
+        is_shown = public_shown
+    else:
+        is_shown = shown_to(user.pk, moderator=is_moderator(user))
+    page = landing_page(article, comment, sort=sort, is_shown=is_shown)
+    if page is None:
+        return f"{comment.get_absolute_url()}?sort={sort}#comment-{comment.pk}"
+    query = urlencode({"sort": sort, "page": page}) if (sort, page) != ("best", 1) else ""
+    return f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}"
 
 
 def viewer_filter(request, article):

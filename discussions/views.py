@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -22,13 +20,12 @@ from discussions.moderation import (
     comment_edit,
     flag_create,
 )
-from discussions.pages import is_moderator, personal_html, thread_fragment
+from discussions.pages import is_moderator, landing_url, personal_html
 from discussions.rendering import render_layout
 from discussions.services import CommentRejected, comment_submit, vote_cast
 from discussions.threads import (
     build_nodes,
     lay_out,
-    page_of_tree,
     parse_sort,
     shown_to,
     subtree_rows,
@@ -98,17 +95,7 @@ def comment_create(request, slug):
 def _landing_url(request, article, comment, sort: str) -> str:
     """Return where the reader sees the new comment: its article page if shown there, else
     its permalink."""
-    article.refresh_from_db(fields=["discussion_version"])
-    page = page_of_tree(article, sort=sort, tree_id=comment.tree_id)
-    viewer = None
-    if comment.status != Comment.Status.VISIBLE:
-        viewer = shown_to(request.user.pk, moderator=is_moderator(request.user))
-    # Rendering it here also fills the cache for the redirected request.
-    fragment = thread_fragment(article, sort=sort, page=page, viewer=viewer)
-    if comment.pk in fragment.comment_ids:
-        query = urlencode({"sort": sort, "page": page}) if (sort, page) != ("best", 1) else ""
-        return f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}"
-    return f"{comment.get_absolute_url()}?sort={sort}#comment-{comment.pk}"
+    return landing_url(request.user, article, comment, sort=sort)
 
 
 def _public_comment(pk: int) -> Comment:

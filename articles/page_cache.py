@@ -73,24 +73,51 @@ def page_key(request, *, article_id: int, version: int, updated_at, sort: str, p
     )
 
 
+def accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 def cached_response(request, key: str) -> HttpResponse | None:
     """Return the cached page as a response (gzipped when the reader accepts it), or None.
 
-    The page is compressed once, when cached, instead of by GZipMiddleware on every request;
-    it holds no secret (no CSRF token), so compressing it is no BREACH risk.
+    The page is compressed once per cache entry, by the first reader who takes gzip, instead
+    of by GZipMiddleware on every request; it holds no secret (no CSRF token), so compressing
+    it is no BREACH risk.
     """
     entry = cache_get(key)
     if entry is None:
         return None
     content, compressed = entry
-    if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response = HttpResponse(compressed)
+    if not accepts_gzip(request):
+        return _response(content)
+    if compressed is None:
+        compressed = _compress(content)
+        cache_set(key, (content, compressed), PAGE_TIMEOUT)
+    return _response(compressed, gzipped=True)
+
+
+def store(request, key: str, response: HttpResponse) -> None:
+    """Cache a freshly rendered page. If this reader takes gzip, compress it now and answer
+    with that (GZipMiddleware leaves an encoded response alone); otherwise leave compressing
+    to the first reader who does."""
+    content = response.content
+    compressed = None
+    if accepts_gzip(request):
+        compressed = _compress(content)
+        response.content = compressed
         response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(content)
+        response.headers["Content-Length"] = str(len(compressed))
+        patch_vary_headers(response, ("Accept-Encoding",))
+    cache_set(key, (content, compressed), PAGE_TIMEOUT)
+
+
+def _compress(content: bytes) -> bytes:
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _response(body: bytes, *, gzipped: bool = False) -> HttpResponse:
+    response = HttpResponse(body)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
-
-
-def store(key: str, content: bytes) -> None:
-    cache_set(key, (content, gzip.compress(content, compresslevel=6, mtime=0)), PAGE_TIMEOUT)

@@ -159,7 +159,7 @@ def _shared_detail(request, slug):
         return cached
     response = render_article(request, published_article(slug), shared=True)
     if response.thread_page == page:  # an out-of-range page is not worth a cache entry
-        page_cache.store(key, response.content)
+        page_cache.store(request, key, response)
     return response
 
 

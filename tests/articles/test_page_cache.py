@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from articles import page_cache
 from discussions.models import Vote
 from tests.factories import make_article, make_comment, make_user, parse_html, thread_comments
 
@@ -123,3 +124,48 @@ def test_the_cached_page_is_served_gzipped_to_readers_who_accept_it(client, arti
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
     assert gzip.decompress(response.content) == plain
+
+
+def test_a_gzip_reader_filling_the_cache_gets_the_page_compressed_once(
+    client, article, monkeypatch
+):
+    compressions = []
+    real_compress = page_cache.gzip.compress
+    monkeypatch.setattr(
+        page_cache.gzip,
+        "compress",
+        lambda data, **kw: compressions.append(len(data)) or real_compress(data, **kw),
+    )
+    gzip_reader = {"accept-encoding": "gzip"}
+
+    first = client.get(article.get_absolute_url(), headers=gzip_reader)
+    again = client.get(article.get_absolute_url(), headers=gzip_reader)
+    plain = client.get(article.get_absolute_url())
+
+    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert int(first["Content-Length"]) == len(first.content)
+    assert gzip.decompress(first.content) == gzip.decompress(again.content) == plain.content
+    assert b"First comment on the buses" in plain.content
+    assert len(compressions) == 1
+
+
+def test_a_reader_without_gzip_costs_no_compression_until_one_with_it_comes(
+    client, article, monkeypatch
+):
+    compressions = []
+    real_compress = page_cache.gzip.compress
+    monkeypatch.setattr(
+        page_cache.gzip,
+        "compress",
+        lambda data, **kw: compressions.append(len(data)) or real_compress(data, **kw),
+    )
+
+    plain = client.get(article.get_absolute_url())
+    assert compressions == []
+    assert not plain.has_header("Content-Encoding")
+
+    gzipped = client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
+
+    assert gzip.decompress(gzipped.content) == plain.content
+    assert len(compressions) == 1

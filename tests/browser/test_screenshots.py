@@ -37,6 +37,12 @@ def test_article_screenshots_are_written(browser, live_server, scheme):
         page = context.new_page()
         page.goto(scene.article.get_absolute_url())
         page.wait_for_load_state("load")
+        # Threads out of view wait for the reader to scroll near them (content-visibility);
+        # the full-page picture shows them all, as a reader scrolling down sees them.
+        page.evaluate(
+            "document.querySelectorAll('ol.thread > .thread-item')"
+            ".forEach(item => { item.style.contentVisibility = 'visible'; })"
+        )
         height = page.evaluate("document.documentElement.scrollHeight")
         thread_top = page.evaluate(
             "document.querySelector('ol.thread').getBoundingClientRect().top + scrollY"

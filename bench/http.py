@@ -29,6 +29,8 @@ WRK_THREADS = 2
 WRK_CONNECTIONS = 16
 WRK_SECONDS = 10
 WRK_TIMEOUT = 5
+# Every browser asks for gzip; the load asks the same, so the pages travel as browsers get them.
+ACCEPT_ENCODING = "gzip"
 START_TIMEOUT = 60
 CACHED_RPS = 1_000
 CACHED_P99_MS = 30
@@ -67,7 +69,7 @@ def free_port() -> int:
 def _get_status(port: int, path: str) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
         response = conn.getresponse()
         response.read()
         return response.status
@@ -196,7 +198,8 @@ def run_wrk(url: str) -> Load:
     if wrk is None:
         return run_python_client(url)
     command = [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s",
-               "--timeout", f"{WRK_TIMEOUT}s", "--latency", url]  # fmt: skip
+               "--timeout", f"{WRK_TIMEOUT}s", "--latency",
+               "-H", f"Accept-Encoding: {ACCEPT_ENCODING}", url]  # fmt: skip
     out = subprocess.run(  # noqa: S603 - wrk with fixed arguments against loopback
         command, capture_output=True, text=True, timeout=WRK_SECONDS + 30, check=True
     ).stdout
@@ -310,6 +313,7 @@ def _load_lines(name: str, load: Load, shape: str, *, at_least: float) -> None:
         requests=load.requests,
         errors=load.errors,
         worker_cpu_ms_per_request=load.worker_cpu_ms,
+        accept_encoding=ACCEPT_ENCODING,
         tool=f"{load.tool} {shape}" if load.tool == "wrk" else load.tool,
         **failed,
     )

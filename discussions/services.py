@@ -91,8 +91,19 @@ def comment_submit(
     )
 
 
-def article_touch(*, article_id: int) -> None:
-    """Bump the discussion's cache version and recount its visible comments, in this transaction."""
+def article_touch(*, article_id: int, added_visible: bool | None = None) -> None:
+    """Bump the discussion's cache version and recount its visible comments, in this transaction.
+
+    added_visible: the change was one new comment and nothing else, visible or not; the count
+    then moves by SQL arithmetic (exact under concurrent posts, as each UPDATE re-reads the
+    row it waited for) instead of counting the whole discussion again.
+    """
+    if added_visible is not None:
+        Article.objects.filter(pk=article_id).update(
+            discussion_version=F("discussion_version") + 1,
+            comment_count=F("comment_count") + int(added_visible),
+        )
+        return
     visible = (
         Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.VISIBLE)
         .order_by()
@@ -155,7 +166,7 @@ def comment_post(
             ip_address=ip_address,
         )
         comment.save()
-        article_touch(article_id=article.pk)
+        article_touch(article_id=article.pk, added_visible=status == Comment.Status.VISIBLE)
     return comment
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from articles.models import Article
 from articles.views import parse_page, published_article, render_article
 from discussions import screening
 from discussions.forms import CommentForm, EditForm, FlagForm
@@ -52,7 +53,8 @@ def _client_ip(request) -> str | None:
 
 @require_http_methods(["GET", "POST"])
 def comment_create(request, slug):
-    article = published_article(slug, request.user)
+    # Just the article: its tags and the reader's state are fetched only to re-render the form.
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     if request.method == "GET":
         return redirect(article.get_absolute_url() + "#comment-form")
     if not request.user.is_authenticated:
@@ -86,6 +88,7 @@ def comment_create(request, slug):
                 )
             return redirect(_landing_url(request, article, comment, sort))
     reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    article = published_article(slug, request.user)
     response = render_article(request, article, form=form, status=status, reply_to=reply_to)
     if retry_after:
         response["Retry-After"] = str(retry_after)

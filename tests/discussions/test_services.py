@@ -120,6 +120,26 @@ def test_article_touch_counts_zero_without_visible_comments(article):
     assert article.comment_count == 0
 
 
+def test_a_new_comment_moves_the_count_only_when_it_is_visible(article):
+    make_comment(article)
+    held = comment_post(
+        article=article, author=make_user(), body="Held for review", status=Comment.Status.PENDING
+    )
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.VISIBLE)
+    article_touch(article_id=article.pk)  # approval recounts
+    make_comment(article)
+
+    article.refresh_from_db()
+    assert (
+        article.comment_count
+        == 3
+        == Comment.objects.filter(article=article, status=Comment.Status.VISIBLE).count()
+    )
+
+
 def test_comment_count_is_per_article(article):
     make_comment(article)
     other = make_article()

@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from discussions.models import Comment
 from discussions.services import article_touch, comment_post
+from discussions.threads import ROW_FIELDS, tree_rows
 from tests.factories import (
     enclosing_comment_id,
+    make_article,
     make_comment,
     make_user,
     parse_html,
+    policy_rule,
     set_comment_votes,
     thread_comments,
 )
@@ -225,3 +228,28 @@ def test_replies_beyond_the_inline_limit_are_linked_not_rendered(client, article
     more = parse_html(response.content).find("li", cls="more-replies")
     assert f"/comments/{parent.pk}/" in more.find("a").attrs["href"]
     assert "2" in more.text()
+
+
+def test_tree_rows_match_the_orm_for_every_status_author_and_rule(article):
+    named = make_user(display_name="Kim Soo-ah")
+    root = make_comment(article, author=named)
+    reply = make_comment(article, parent=root, author=make_user(display_name=""))
+    deep = make_comment(article, parent=reply)
+    other_tree = make_comment(article)
+    make_comment(make_article())  # another article's comment never shows up
+    Comment.objects.filter(pk=reply.pk).update(
+        status=Comment.Status.REMOVED, status_rule=policy_rule(2), hold_reason=""
+    )
+    Comment.objects.filter(pk=deep.pk).update(guest_name="A guest", hold_reason="Held: link")
+    tree_ids = [root.tree_id, other_tree.tree_id]
+
+    expected = list(
+        Comment.objects.filter(article=article, tree_id__in=tree_ids)
+        .order_by("tree_id", "lft")
+        .values_list(*ROW_FIELDS)
+    )
+
+    assert tree_rows(article, tree_ids) == expected
+    assert [row[0] for row in expected] == [root.pk, reply.pk, deep.pk, other_tree.pk]
+    assert tree_rows(article, [root.tree_id])[1][14:16] == (2, policy_rule(2).title)
+    assert tree_rows(article, []) == []

@@ -334,7 +334,7 @@ def _tree_rows_sql() -> str:
         "c.guest_name, r.number, r.title, c.hold_reason "
         f"FROM {comment} c LEFT JOIN {user} u ON u.id = c.author_id "
         f"LEFT JOIN {rule} r ON r.id = c.status_rule_id "
-        "WHERE c.article_id = %s AND c.tree_id = ANY(%s) ORDER BY c.tree_id, c.lft"
+        "WHERE c.article_id = %s AND c.tree_id = ANY(%s::integer[]) ORDER BY c.tree_id, c.lft"
     )
 
 

@@ -253,3 +253,10 @@ def test_tree_rows_match_the_orm_for_every_status_author_and_rule(article):
     assert [row[0] for row in expected] == [root.pk, reply.pk, deep.pk, other_tree.pk]
     assert tree_rows(article, [root.tree_id])[1][14:16] == (2, policy_rule(2).title)
     assert tree_rows(article, []) == []
+
+
+def test_tree_rows_take_tree_ids_beyond_the_small_integer_range(article):
+    comment = make_comment(article)
+    Comment.objects.filter(pk=comment.pk).update(tree_id=40_000)
+
+    assert [row[0] for row in tree_rows(article, [40_000, 7])] == [comment.pk]

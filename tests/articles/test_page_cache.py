@@ -126,16 +126,22 @@ def test_the_cached_page_is_served_gzipped_to_readers_who_accept_it(client, arti
     assert gzip.decompress(response.content) == plain
 
 
-def test_a_gzip_reader_filling_the_cache_gets_the_page_compressed_once(
-    client, article, monkeypatch
-):
-    compressions = []
+@pytest.fixture
+def compressions(monkeypatch) -> list[int]:
+    """Record the size of every page the page cache compresses."""
+    sizes = []
     real_compress = page_cache.gzip.compress
     monkeypatch.setattr(
         page_cache.gzip,
         "compress",
-        lambda data, **kw: compressions.append(len(data)) or real_compress(data, **kw),
+        lambda data, **kw: sizes.append(len(data)) or real_compress(data, **kw),
     )
+    return sizes
+
+
+def test_a_gzip_reader_filling_the_cache_gets_the_page_compressed_once(
+    client, article, compressions
+):
     gzip_reader = {"accept-encoding": "gzip"}
 
     first = client.get(article.get_absolute_url(), headers=gzip_reader)
@@ -150,15 +156,8 @@ def test_a_gzip_reader_filling_the_cache_gets_the_page_compressed_once(
 
 
 def test_a_reader_without_gzip_costs_no_compression_until_one_with_it_comes(
-    client, article, monkeypatch
+    client, article, compressions
 ):
-    compressions = []
-    real_compress = page_cache.gzip.compress
-    monkeypatch.setattr(
-        page_cache.gzip,
-        "compress",
-        lambda data, **kw: compressions.append(len(data)) or real_compress(data, **kw),
-    )
 
     plain = client.get(article.get_absolute_url())
     assert compressions == []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Lookup, Q, Value, When
 from django.db.models.functions import Cast, Greatest, Least, Power, Sqrt
 
 from discussions.models import Comment
@@ -236,12 +236,7 @@ def _pages(article, *, sort: str) -> list[list[int]]:
     lft, rght); a tree holds (rght - lft + 1) / 2 comments. (Computing the size in SQL costs
     more: Django then converts every row's value, about 4 ms for 2,500 roots.)"""
     budget = settings.CROSSTALK["PAGE_COMMENT_BUDGET"]
-    sql, params, at = _roots_sql(sort)
-    params = list(params)
-    params[at] = article.pk
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        roots = cursor.fetchall()
+    roots = _run(_roots_query(sort), article.pk)
     pages: list[list[int]] = []
     current: list[int] = []
     used = 0
@@ -257,23 +252,68 @@ def _pages(article, *, sort: str) -> list[list[int]]:
     return pages
 
 
-# Stands for the article id while the ORM builds the roots query once per sort.
-_ARTICLE_SENTINEL = -7_310_431
+class _InArray(Lookup):
+    """`tree_id__in_array=ids`: `= ANY(%s::integer[])` with the ids as one parameter, so the
+    SQL text is the same whatever their number and the query can be built once."""
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs}::integer[])", [*lhs_params, *rhs_params]
+
+
+Comment._meta.get_field("tree_id").register_lookup(_InArray)
+
+# Stand-ins for the values of the hot queries below while the ORM builds them, once each: for
+# these small queries building cost more than running (~1 ms for the Wilson ordering, ~1.7 ms
+# for the tree rows, measured), on every uncached page and every reply.
+_ARTICLE = -7_310_431
+_TREES = [-7_310_432]
+
+
+def _prebuilt(queryset, *stand_ins) -> tuple[str, tuple, tuple[int, ...]]:
+    """Return the queryset's SQL, its parameters and where each stand-in sits among them."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params), tuple(params.index(stand_in) for stand_in in stand_ins)
+
+
+def _run(prebuilt, *values) -> list[tuple]:
+    """Run a prebuilt query with the stand-ins replaced by these values, in the same order."""
+    sql, params, positions = prebuilt
+    params = list(params)
+    for at, value in zip(positions, values, strict=True):
+        params[at] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @functools.cache
-def _roots_sql(sort: str) -> tuple[str, tuple, int]:
-    """Return the roots query of _pages as (sql, params, index of the article id in params).
-
-    Built by the ORM once per sort, from the same expressions the tests check against the
-    Python sort keys, then run as plain SQL: building the Wilson ordering cost ~1 ms a page."""
-    sql, params = (
-        Comment.objects.filter(article_id=_ARTICLE_SENTINEL, level=0)
+def _roots_query(sort: str):
+    """(tree_id, lft, rght) of the article's top-level comments, in the sort's SQL order."""
+    return _prebuilt(
+        Comment.objects.filter(article_id=_ARTICLE, level=0)
         .order_by(*_root_order(sort))
-        .values_list("tree_id", "lft", "rght")
-        .query.sql_with_params()
+        .values_list("tree_id", "lft", "rght"),
+        _ARTICLE,
     )
-    return sql, tuple(params), params.index(_ARTICLE_SENTINEL)
+
+
+@functools.cache
+def _tree_rows_query():
+    return _prebuilt(
+        Comment.objects.filter(article_id=_ARTICLE, tree_id__in_array=_TREES)
+        .order_by("tree_id", "lft")
+        .values_list(*ROW_FIELDS),
+        _ARTICLE,
+        _TREES,
+    )
 
 
 def page_trees(article, *, sort: str, page: int) -> tuple[list[int], int]:
@@ -283,14 +323,6 @@ def page_trees(article, *, sort: str, page: int) -> tuple[list[int], int]:
         return [], 1
     page = min(max(page, 1), len(pages))
     return pages[page - 1], len(pages)
-
-
-def page_of_tree(article, *, sort: str, tree_id: int) -> int:
-    """Return the page number that shows the tree."""
-    for number, tree_ids in enumerate(_pages(article, sort=sort), start=1):
-        if tree_id in tree_ids:
-            return number
-    return 1
 
 
 def landing_page(article, comment, *, sort: str, is_shown) -> int | None:
@@ -312,30 +344,8 @@ def landing_page(article, comment, *, sort: str, is_shown) -> int | None:
 
 
 def tree_rows(article, tree_ids) -> list[tuple]:
-    """Return the ROW_FIELDS rows of the article's comments in these trees, in pre-order.
-
-    Plain SQL with the tree ids as one array parameter: the ORM took longer to build this
-    query (~1.7 ms, measured) than PostgreSQL takes to run it, on every uncached page and
-    every reply. tests/discussions/test_threads.py checks it against the ORM's rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(_tree_rows_sql(), [article.pk, list(tree_ids)])
-        return cursor.fetchall()
-
-
-@functools.cache
-def _tree_rows_sql() -> str:
-    q = connection.ops.quote_name
-    comment = q(Comment._meta.db_table)
-    user = q(Comment._meta.get_field("author").related_model._meta.db_table)
-    rule = q(Comment._meta.get_field("status_rule").related_model._meta.db_table)
-    return (
-        "SELECT c.id, c.parent_id, c.level, c.tree_id, c.status, c.body_html, c.created_at, "  # noqa: S608 - our own table names
-        "c.edited_at, c.upvotes, c.downvotes, c.author_id, u.display_name, u.username, "
-        "c.guest_name, r.number, r.title, c.hold_reason "
-        f"FROM {comment} c LEFT JOIN {user} u ON u.id = c.author_id "
-        f"LEFT JOIN {rule} r ON r.id = c.status_rule_id "
-        "WHERE c.article_id = %s AND c.tree_id = ANY(%s::integer[]) ORDER BY c.tree_id, c.lft"
-    )
+    """Return the ROW_FIELDS rows of the article's comments in these trees, in pre-order."""
+    return _run(_tree_rows_query(), article.pk, list(tree_ids))
 
 
 def subtree_rows(comment):

@@ -57,15 +57,6 @@ def _more_replies_phrase(count: int, language: str | None) -> Markup:
     return escape(ngettext("%(num)d more reply", "%(num)d more replies", count) % {"num": count})
 
 
-def relative_time(moment: datetime, now: datetime) -> Markup:
-    seconds = max(0, int((now - moment).total_seconds()))
-    return _relative_phrase(seconds // 60, get_language())
-
-
-def exact_time(moment: datetime) -> Markup:
-    return _exact_phrase(moment, timezone.get_current_timezone())
-
-
 def iso_ms(moment: datetime) -> str:
     """Return the moment as ISO 8601 to the millisecond (the precision readers' clocks use)."""
     return moment.isoformat(timespec="milliseconds")
@@ -75,6 +66,10 @@ def iso_ms(moment: datetime) -> str:
 # (a filter is a plain call in compiled Jinja2; a function call goes through context.call).
 def _ago_filter(moment: datetime, now: datetime, language: str | None) -> Markup:
     return _relative_phrase(max(0, int((now - moment).total_seconds())) // 60, language)
+
+
+def relative_time(moment: datetime, now: datetime) -> Markup:
+    return _ago_filter(moment, now, get_language())
 
 
 def _make_env() -> jinja2.Environment:
@@ -90,11 +85,7 @@ def _make_env() -> jinja2.Environment:
     env.filters.update(
         iso_ms=iso_ms, ago=_ago_filter, when=_exact_phrase, more_replies=_more_replies_phrase
     )
-    env.globals.update(
-        relative_time=relative_time,
-        exact_time=exact_time,
-        csrf_placeholder=CSRF_PLACEHOLDER,
-    )
+    env.globals.update(csrf_placeholder=CSRF_PLACEHOLDER)
     return env
 
 

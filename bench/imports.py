@@ -1,15 +1,13 @@
 """Importer figures: import_wxr and import_disqus on 50,000 comments across 200 threads.
 
-The exports come from discussions/importers/bench_import.py (another part of the project);
-each import runs as its own `manage.py` process with --dry-run (the whole import, then a
-rollback, so every run starts from the same database).
+The exports come from bench/generate.py; each import runs as its own `manage.py` process
+with --dry-run (the whole import, then a rollback, so every run starts from the same database).
 
 Peak memory is the import process's ru_maxrss, taken by a small launcher process that forks
 and waits for it: Linux starts a process's ru_maxrss at the resident size of the process it was
 forked from, so reading it straight from this (much bigger) process would report our own size.
 """
 
-import importlib
 import os
 import signal
 import subprocess
@@ -20,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from bench.generate import generate_disqus, generate_wxr
 from bench.report import emit, note, progress
 
 COMMENTS = 50_000
@@ -37,28 +36,14 @@ with open(sys.argv[1], "w") as out:
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 RUNS = (
-    ("import_wxr", "generate_wxr", ["--dry-run"]),
-    ("import_disqus", "generate_disqus", ["--dry-run", "--create-missing"]),
+    ("import_wxr", generate_wxr, ["--dry-run"]),
+    ("import_disqus", generate_disqus, ["--dry-run", "--create-missing"]),
 )
 
 
 def import_figures() -> None:
-    try:
-        exports = importlib.import_module("discussions.importers.bench_import")
-    except ImportError:
-        for command, _generator, _flags in RUNS:
-            note(
-                f"{command}_comments_per_s",
-                "comments/s",
-                "skipped: discussions/importers/bench_import.py is not there yet",
-            )
-        return
     with tempfile.TemporaryDirectory(prefix="crosstalk-bench-") as tmp:
-        for command, generator, flags in RUNS:
-            generate = getattr(exports, generator, None)
-            if generate is None:
-                note(f"{command}_comments_per_s", "comments/s", f"skipped: no {generator}()")
-                continue
+        for command, generate, flags in RUNS:
             path = Path(tmp) / f"{command}.xml"
             progress(f"{command}: {COMMENTS:,} comments in {THREADS} threads")
             generate(path, comments=COMMENTS, threads=THREADS)

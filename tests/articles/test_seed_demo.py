@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from articles.demo_content import ARTICLES, DEMO_PASSWORD, DEMO_USERS
+from articles.management.commands.seed_demo import ARTICLES, DEMO_PASSWORD, DEMO_USERS
 from articles.models import Article, Category, SourceComment, Tag
 from discussions.models import Comment, Vote
 from tests.factories import make_article

@@ -1,6 +1,16 @@
-"""Load the demo articles, their source comments, reader discussions, votes and demo users."""
+"""Load the demo articles, their source comments, reader discussions, votes and demo users.
 
+The content lives in demo/content.json: invented stories, written for crosstalk. Every article,
+outlet, quote and comment there is made up; the source URLs point at example.com. The password
+is public on purpose: a newcomer signs in as any demo user with it. An article's body is stored
+as a list of lines. A discussion is listed in pre-order: each comment's `depth` is its tree
+level (0 = top level) and its parent is the nearest earlier comment one level up.
+"""
+
+import json
 from datetime import timedelta
+from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -9,12 +19,49 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from articles.demo_content import ARTICLES, DEMO_PASSWORD, DEMO_USERS
 from articles.models import Article, Category, SourceComment, Tag
 from discussions.services import comment_post, vote_cast
 
+CONTENT_PATH = Path(__file__).resolve().parent / "demo" / "content.json"
 # No demo comment is dated later than this before the moment the command runs.
 LATEST_COMMENT_AGE = timedelta(minutes=1)
+
+
+class DemoComment(NamedTuple):
+    depth: int
+    author: str
+    minutes: int  # after the parent, or after publication for a top-level comment
+    body: str
+    up: int = 0
+    down: int = 0
+
+
+class DemoSourceComment(NamedTuple):
+    platform: str
+    text: str
+    original_text: str = ""
+    upvotes: int | None = None
+    downvotes: int | None = None
+    translator_note: str = ""
+
+
+def demo_content_load(path: Path = CONTENT_PATH) -> tuple[str, list[tuple[str, str]], list[dict]]:
+    """Return the demo password, the (username, display name) pairs and the article specs."""
+    content = json.loads(path.read_text(encoding="utf-8"))
+    users = [(user["username"], user["display_name"]) for user in content["users"]]
+    articles = [
+        {
+            **spec,
+            "body": "\n".join(spec["body"]),
+            "source_comments": [DemoSourceComment(**item) for item in spec["source_comments"]],
+            "discussion": [DemoComment(**entry) for entry in spec["discussion"]],
+        }
+        for spec in content["articles"]
+    ]
+    return content["password"], users, articles
+
+
+DEMO_PASSWORD, DEMO_USERS, ARTICLES = demo_content_load()
 
 
 class Command(BaseCommand):
@@ -72,7 +119,7 @@ def demo_article_create(*, spec: dict, users: dict[str, User], now) -> Article:
         title=spec["title"],
         slug=spec["slug"],
         dek=spec["dek"],
-        body=spec["body"].strip(),
+        body=spec["body"],
         source_name=spec["source_name"],
         source_url=spec["source_url"],
         source_language=spec["source_language"],

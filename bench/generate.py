@@ -1,30 +1,16 @@
-"""Generate WXR and Disqus exports of a realistic shape, and time the importers on them.
-
-    python -m discussions.importers.bench_import [--comments 50000] [--threads 200]
-
-prints one JSON object per line ({"name", "value", "unit"}): comments per second and peak
-memory of `import_wxr` and `import_disqus`, each run in its own process with --dry-run (the
-whole import, then a rollback, so the database is left as it was). Peak memory is the peak
-resident size of that whole process (interpreter and Django included), see measure().
+"""Generate the WXR and Disqus exports that the bench's imports section times.
 
 The shape: thread sizes follow a power law (a few threads hold most comments), replies attach
 preferentially to comments that already have replies, about 5% of replies are written before
 their parent in the file, and the Disqus export interleaves the posts of all threads by time.
-This module imports nothing from Django, so `make bench` can call it before setup.
+The same arguments always write the same file.
 """
 
-import argparse
-import json
 import random
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 START = datetime(2023, 1, 1, tzinfo=UTC)
 STATUSES = (("visible", 0.91), ("pending", 0.04), ("spam", 0.03), ("deleted", 0.02))
 # Ids far above any real site's, so a bench run never meets imported data in the database.
@@ -195,81 +181,3 @@ def generate_disqus(path, *, comments: int = 50_000, threads: int = 200, seed: i
 
 def _html(body: str) -> str:
     return "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
-
-
-# Run by a fresh interpreter: fork, exec the command (its stdout joined to stderr), wait for
-# it, then print the child's ru_maxrss (KiB) and wall time (s) and exit with its exit code.
-_LAUNCHER = """
-import os, sys, time
-started = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    os.dup2(2, 1)
-    os.execv(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-print(usage.ru_maxrss, time.perf_counter() - started)
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-def measure(command: list[str], comments: int, name: str) -> list[dict]:
-    """Run one import in its own process; return its rate and peak memory as bench records.
-
-    The peak is the import process's own ru_maxrss. It is not read from this process's
-    wait4(): Linux starts a child's ru_maxrss at the peak resident size of the process it was
-    forked from and keeps it across exec, so the figure would be the larger of this process's
-    peak (it holds the whole plan of both exports) and the import's. A small launcher
-    interpreter forks the import instead, so at most the launcher's few MB can show through.
-    """
-    with tempfile.TemporaryFile() as log, tempfile.TemporaryFile() as report:
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-            [sys.executable, "-c", _LAUNCHER, sys.executable, "manage.py", *command],
-            cwd=BASE_DIR,
-            stdout=report,
-            stderr=log,
-        )
-        proc.wait()
-        if proc.returncode:
-            log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace"))
-            raise SystemExit(f"bench: {' '.join(command)} exited {proc.returncode}")
-        report.seek(0)
-        maxrss_kib, elapsed = report.read().decode().split()
-    elapsed = float(elapsed)
-    return [
-        {"name": f"{name}_comments_per_second", "value": round(comments / elapsed), "unit": "1/s"},
-        {"name": f"{name}_seconds", "value": round(elapsed, 2), "unit": "s"},
-        {
-            "name": f"{name}_peak_rss",
-            # ru_maxrss is in KiB on Linux.
-            "value": round(int(maxrss_kib) / 1024, 1),
-            "unit": "MB",
-            "how": "ru_maxrss: peak resident size of the whole import process (interpreter, "
-            "Django and the import), not the import's increment",
-        },
-    ]
-
-
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--comments", type=int, default=50_000)
-    parser.add_argument("--threads", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        wxr, disqus = Path(tmp, "bench-wxr.xml"), Path(tmp, "bench-disqus.xml")
-        size = dict(comments=args.comments, threads=args.threads, seed=args.seed)
-        generate_wxr(wxr, **size)
-        generate_disqus(disqus, **size)
-        records = measure(["import_wxr", str(wxr), "--dry-run"], args.comments, "import_wxr")
-        records += measure(
-            ["import_disqus", str(disqus), "--dry-run", "--create-missing"],
-            args.comments,
-            "import_disqus",
-        )
-    for record in records:
-        print(json.dumps(record))
-
-
-if __name__ == "__main__":
-    main()

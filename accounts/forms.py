@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.confusables import INVISIBLE_OR_BIDI, skeleton
 from accounts.models import User
-from discussions.text import validate_plain_text
+from core.text import validate_plain_text
 
 
 class SignUpForm(UserCreationForm):

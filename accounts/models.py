@@ -1,8 +1,14 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.confusables import skeleton
+
+
+def public_name(*, display_name: str, username: str) -> str:
+    """Return the name others see for an account: its display name, else its username."""
+    return display_name or username
 
 
 class User(AbstractUser):
@@ -29,4 +35,11 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.username
+        return public_name(display_name=self.display_name, username=self.username)
+
+    @cached_property
+    def is_moderator(self) -> bool:
+        """Return whether the user moderates discussions: staff with the queue permission."""
+        return (
+            self.is_active and self.is_staff and self.has_perm("discussions.change_queuedcomment")
+        )

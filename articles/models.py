@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from discussions.text import sanitize_article_html, strip_tags_text
+from core.text import sanitize_article_html, strip_tags_text
 
 # Words a reader gets through in a minute, for "N min read".
 WORDS_PER_MINUTE = 230

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from articles.models import Article
-from discussions.cache import cache_get, cache_set
+from core.cache import cache_get, cache_set
 
 PAGE_KEY = "page:2:{host}:{article}:{version}:{updated}:{sort}:{page}"
 PAGE_TIMEOUT = 300

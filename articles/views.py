@@ -1,29 +1,20 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
-from discussions.forms import CommentForm
-from discussions.models import Comment
-from discussions.pages import personal_html, thread_fragment, viewer_filter
-from discussions.rendering import CSRF_PLACEHOLDER
-from discussions.threads import SORTS, parse_sort
-
-
-def parse_page(value: str | None) -> int:
-    """Return a page number from a query value; anything odd is page 1, huge is clamped."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 9:
-        return max(1, int(value))
-    return 1
+from core.http import parse_page
+from discussions.pages import comment_form_submit, discussion_context, reader_annotations
+from discussions.sorts import Sort
 
 
 def _listing(request, queryset, template: str, extra: dict):
@@ -69,44 +60,31 @@ def published_article(slug: str, user=None) -> Article:
         )
     )
     if user is not None and user.is_authenticated:
-        pending = Comment.objects.filter(
-            article=OuterRef("pk"), author=user, status=Comment.Status.PENDING
-        )
         visit = ArticleVisit.objects.filter(article=OuterRef("pk"), user=user)
         queryset = queryset.annotate(
-            has_own_pending=Exists(pending),
-            last_seen_at=Subquery(visit.values("last_seen_at")[:1]),
+            last_seen_at=Subquery(visit.values("last_seen_at")[:1]), **reader_annotations(user)
         )
     return get_object_or_404(queryset, slug=slug)
 
 
-def render_article(request, article, *, form=None, status=200, reply_to=None, shared=False):
-    """Render the article page with its discussion; shared by the comment-posting view.
+def render_article(request, article, *, form=None, status=200, shared=False):
+    """Render the article page with its discussion (form: the reader's comment form, bound
+    with its errors, to show again).
 
     shared: the page every anonymous reader gets, with nothing of this request in it (see
     articles/page_cache.py); the response then carries the discussion page it shows as
     `thread_page`.
     """
-    sort = parse_sort(request.GET.get("sort") or request.POST.get("sort"))
-    fragment = thread_fragment(
+    discussion = discussion_context(
+        request,
         article,
-        sort=sort,
-        page=parse_page(request.GET.get("page")),
-        viewer=None if shared else viewer_filter(request, article),
+        form=form,
+        shared=shared,
+        last_seen=getattr(article, "last_seen_at", None),
     )
-    if shared:
-        # Anonymous vote buttons lead to the login page: no CSRF token is needed, or shared.
-        thread_html = mark_safe(fragment.html.replace(CSRF_PLACEHOLDER, ""))  # noqa: S308
-    else:
-        thread_html = personal_html(
-            request,
-            fragment.html,
-            fragment.comment_ids,
-            fragment.owners,
-            last_seen=getattr(article, "last_seen_at", None),
-        )
     url = request.build_absolute_uri(article.get_absolute_url())
     context = {
+        **discussion,
         "article": article,
         "canonical_url": url,
         "share_links": share_links(url, article.title),
@@ -114,18 +92,9 @@ def render_article(request, article, *, form=None, status=200, reply_to=None, sh
             news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
         ),
         "source_sections": _source_sections(article),
-        "sort": sort,
-        "sorts": SORTS,
-        "thread_html": thread_html,
-        "featured": fragment.featured,
-        "thread_page": fragment.page,
-        "thread_pages": fragment.pages,
-        "form": form or CommentForm(),
-        "blank_form": CommentForm(),
-        "reply_to": reply_to,
     }
     response = render(request, "articles/detail.html", context, status=status)
-    response.thread_page = fragment.page
+    response.thread_page = discussion["thread_page"]
     return response
 
 
@@ -149,7 +118,7 @@ def _shared_detail(request, slug):
     row = page_cache.article_state(slug)
     if row is None:
         raise Http404("No article here.")
-    sort = parse_sort(request.GET.get("sort"))
+    sort = Sort.parse(request.GET.get("sort")).value
     page = parse_page(request.GET.get("page"))
     key = page_cache.page_key(
         request, article_id=row[0], version=row[1], updated_at=row[2], sort=sort, page=page
@@ -173,3 +142,24 @@ def visited(request, slug):
         user=request.user, article=article, defaults={"last_seen_at": timezone.now()}
     )
     return HttpResponse(status=204)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_create(request, slug):
+    """A reader's comment form on the article page: posted, or shown again with its errors."""
+    # Just the article: its tags and the reader's state are fetched only to re-render the form.
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method == "GET":
+        return redirect(article.get_absolute_url() + "#comment-form")
+    if not request.user.is_authenticated:
+        return redirect_to_login(article.get_absolute_url() + "#comment-form")
+    if not article.accepts_comments():
+        return render(request, "discussions/comments_closed.html", {"article": article}, status=403)
+    posted = comment_form_submit(request, article)
+    if posted.redirect_to:
+        return redirect(posted.redirect_to)
+    article = published_article(slug, request.user)
+    response = render_article(request, article, form=posted.form, status=posted.status)
+    if posted.retry_after:
+        response["Retry-After"] = str(posted.retry_after)
+    return response

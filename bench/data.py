@@ -23,9 +23,9 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article
 from bench.report import progress
+from core.text import render_comment
 from discussions.models import Comment, Vote
 from discussions.services import ImportedComment, comments_import, vote_cast
-from discussions.text import render_comment
 
 SOURCE = "bench"
 SIZES = (200, 2_000, 10_000)

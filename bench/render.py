@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from bench.naive import render_naive
 from bench.report import Stopwatch, emit, p50, percentile, progress
 from discussions.pages import thread_fragment
-from discussions.threads import SORTS
+from discussions.sorts import Sort
 
 MAX_QUERIES = 8
 FIRST_PAGE_P50_MS = {2_000: 30, 10_000: 40}
@@ -37,7 +37,7 @@ def query_counts(discussions, reader) -> None:
         article = discussions[size].article
         for who, client in (("anonymous", anonymous), ("signed_in", signed_in)):
             counts = {}
-            for sort in SORTS:
+            for sort in Sort.values:
                 for page in (1, 2):
                     cache.clear()
                     url = f"{article.get_absolute_url()}?sort={sort}&page={page}"

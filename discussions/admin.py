@@ -18,7 +18,7 @@ from discussions.models import (
     Sanction,
     ScreeningWord,
 )
-from discussions.moderation import (
+from discussions.services import (
     ModerationError,
     comment_moderate,
     policy_publish,
@@ -75,7 +75,13 @@ def remove(modeladmin, request, queryset):
 
 @admin.action(description=_("Mark as spam"), permissions=["change"])
 def mark_spam(modeladmin, request, queryset):
-    _apply(modeladmin, request, queryset, Action.SPAM, PolicyRule.objects.filter(number=6).first())
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        Action.SPAM,
+        PolicyRule.objects.filter(code=PolicyRule.SPAM).first(),
+    )
 
 
 @admin.action(description=_("Feature as an editors' pick"), permissions=["change"])
@@ -175,9 +181,7 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
     def get_queryset(self, request):
         open_flags = Flag.objects.filter(comment=OuterRef("pk"), resolved=False)
         authored = Comment.objects.filter(author=OuterRef("author")).order_by().values("author")
-        sanction = Sanction.objects.filter(user=OuterRef("author"), lifted_at__isnull=True).filter(
-            Q(kind=Sanction.Kind.BAN) | Q(until__gt=timezone.now())
-        )
+        sanction = Sanction.objects.in_force().filter(user=OuterRef("author"))
 
         def count(status):
             return Subquery(authored.filter(status=status).annotate(n=Count("pk")).values("n")[:1])

@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class DiscussionsConfig(AppConfig):
     name = "discussions"
+
+    def ready(self):
+        from accounts.signals import public_name_changed
+        from discussions import invalidation
+        from discussions.lookups import InArray
+        from discussions.models import Comment
+
+        Comment._meta.get_field("tree_id").register_lookup(InArray)
+        public_name_changed.connect(invalidation.author_renamed, dispatch_uid="author_renamed")

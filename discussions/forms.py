@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import validate_plain_text
 from discussions.models import MAX_BODY_LENGTH, PolicyRule
-from discussions.text import validate_plain_text
 
 
 class CommentForm(forms.Form):

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from accounts.models import public_name
 from articles.models import Article
 
 # Longest comment body a reader may post, in characters.
@@ -15,15 +17,48 @@ MAX_BODY_LENGTH = 10_000
 EDIT_WINDOW = timedelta(minutes=15)
 
 
+def edit_window_message() -> str:
+    """Return the rule of the edit window in words, with its length from EDIT_WINDOW."""
+    minutes = int(EDIT_WINDOW.total_seconds() // 60)
+    return ngettext(
+        "Only its author can edit a comment, within {n} minute of posting it.",
+        "Only its author can edit a comment, within {n} minutes of posting it.",
+        minutes,
+    ).format(n=minutes)
+
+
+def author_name(*, display_name: str, username: str, guest_name: str) -> str:
+    """Return the name shown for a comment's author: the account's public name, else the
+    guest's name, else "Anonymous" (translated)."""
+    if username:
+        return public_name(display_name=display_name, username=username)
+    return guest_name or gettext("Anonymous")
+
+
 class PolicyRule(models.Model):
     """One numbered rule of the published Comment Policy."""
+
+    # Rules the code applies by name (the spam action cites the rule coded "spam"); the
+    # number is the editors' to change.
+    SPAM = "spam"
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("explanation"))
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        blank=True,
+        help_text=_('A stable name the site applies this rule by ("spam"); usually empty.'),
+    )
 
     class Meta:
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="policy_rule_unique_code"
+            )
+        ]
 
     def __str__(self):
         return _("Rule {number}: {title}").format(number=self.number, title=self.title)
@@ -49,12 +84,21 @@ class PolicyVersion(models.Model):
         )
 
 
-class CommentQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(status=Comment.Status.VISIBLE)
+def shown_to_q(user) -> models.Q:
+    """Return the condition for the comments a reader sees: the visible ones, and the ones
+    awaiting moderation to their author and to moderators."""
+    shown = models.Q(status=Comment.Status.VISIBLE)
+    if user is None or not user.is_authenticated:
+        return shown
+    if user.is_moderator:
+        return shown | models.Q(status=Comment.Status.PENDING)
+    return shown | models.Q(status=Comment.Status.PENDING, author_id=user.pk)
 
-    def for_article(self, article):
-        return self.filter(article=article)
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return the comments this reader sees (anyone, for user None)."""
+        return self.filter(shown_to_q(user))
 
 
 class Comment(MPTTModel):
@@ -147,18 +191,28 @@ class Comment(MPTTModel):
 
     @property
     def display_name(self) -> str:
-        if self.author_id:
-            return self.author.public_name
-        return self.guest_name or _("Anonymous")
+        author = self.author if self.author_id else None
+        return author_name(
+            display_name=author.display_name if author else "",
+            username=author.username if author else "",
+            guest_name=self.guest_name,
+        )
 
     def is_visible(self) -> bool:
         return self.status == self.Status.VISIBLE
 
+    def takes_reactions(self) -> bool:
+        """Return whether readers may vote on it or flag it at all: a visible comment of a
+        public article."""
+        return self.is_visible() and self.article.is_public()
+
     def is_votable_by(self, user) -> bool:
-        return self.is_visible() and user.is_authenticated and user.pk != self.author_id
+        """Return whether the user may vote on it: anyone signed in but its author."""
+        return self.takes_reactions() and user.is_authenticated and user.pk != self.author_id
 
     def is_flaggable_by(self, user) -> bool:
-        return self.is_visible() and user.is_authenticated and user.pk != self.author_id
+        """Return whether the user may flag it (the same readers as may vote on it)."""
+        return self.is_votable_by(user)
 
     def is_editable_by(self, user, now=None) -> bool:
         """Return whether the user may edit it: its author, while the edit window is open."""
@@ -262,6 +316,19 @@ class ScreeningWord(models.Model):
         return f"{self.phrase} ({self.kind})"
 
 
+class SanctionQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        """Return the sanctions in force: not lifted, and a ban or a suspension not yet over."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            models.Q(kind=Sanction.Kind.BAN) | models.Q(until__gt=now)
+        )
+
+    def in_force_for(self, user, now=None):
+        """Return the user's sanction in force (a ban first), or None."""
+        return self.in_force(now).filter(user=user).order_by("kind", "-until").first()
+
+
 class Sanction(models.Model):
     """A suspension (until a date) or a ban (no end) of a user."""
 
@@ -283,17 +350,13 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SanctionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.user}"
-
-    def is_active(self, now=None) -> bool:
-        now = now or timezone.now()
-        if self.lifted_at is not None:
-            return False
-        return self.kind == self.Kind.BAN or (self.until is not None and self.until > now)
 
 
 class ModerationAction(models.Model):

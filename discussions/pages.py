@@ -1,27 +1,32 @@
-"""Assemble the discussion part of a page: the shared fragment plus the reader's own bits."""
+"""The discussion of a page, for the app that shows it: the one entry point articles asks.
+
+A request's discussion goes: selectors (rows) → layout (steps) → the registered thread
+template (shared HTML, cached per article version) → the reader's overlay (data the page
+script applies: pressed votes, own-comment links, new marks). Nothing here edits markup.
+"""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.middleware.csrf import get_token
+from django.contrib import messages
+from django.db.models import Exists, OuterRef
+from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+from markupsafe import Markup
 
-from discussions.cache import cache_get, cache_set
-from discussions.models import EDIT_WINDOW, Comment, Vote
-from discussions.rendering import personalize, render_layout
-from discussions.threads import (
-    build_nodes,
-    landing_page,
-    lay_out,
-    page_trees,
-    public_shown,
-    shown_to,
-    tree_rows,
-)
+from core.cache import cache_get, cache_set
+from core.http import parse_page
+from discussions import selectors
+from discussions.forms import CommentForm
+from discussions.layout import build_nodes, lay_out
+from discussions.models import EDIT_WINDOW, Comment
+from discussions.services import CommentRejected, comment_submit
+from discussions.sorts import Sort
 
 # Bump the number whenever the thread markup changes, so no page mixes old and new markup.
-FRAGMENT_KEY = "thread:3:{article}:{version}:{sort}:{page}"
+FRAGMENT_KEY = "thread:4:{article}:{version}:{sort}:{page}"
 
 
 @dataclass
@@ -37,114 +42,220 @@ class Fragment:
         return (self.html, self.comment_ids, self.page, self.pages, self.owners, self.featured)
 
 
-def is_moderator(user) -> bool:
-    """Return whether the user moderates discussions (staff with the queue permission)."""
-    return bool(
-        user.is_authenticated
-        and user.is_staff
-        and user.has_perm("discussions.change_queuedcomment")
+def render_thread(layout, *, sort: Sort, focus_id=None) -> Markup:
+    """Return the HTML of a laid-out discussion, the same for every reader."""
+    template = engines["jinja2"].get_template("discussions/_thread.jinja")
+    html = template.render(
+        {
+            "steps": layout.steps,
+            "sort": sort.value,
+            "focus_id": focus_id,
+            "now_ms": int(timezone.now().timestamp() * 1000),
+            "language": get_language(),
+            "time_zone": timezone.get_current_timezone(),
+            "permalink_base": reverse("discussions:permalink", args=[0])[: -len("0/")],
+            "policy_url": reverse("discussions:policy"),
+        }
     )
+    return Markup(html)  # noqa: S704 - rendered with autoescaping on
 
 
-def featured_comments(article) -> list[dict]:
-    """Return the article's editors' picks, newest pick first, as plain values."""
-    return list(
-        Comment.objects.filter(article=article, is_featured=True, status=Comment.Status.VISIBLE)
-        .order_by("-featured_at")
-        .values("id", "body_html", "author__display_name", "author__username", "guest_name")[:5]
-    )
-
-
-def thread_fragment(article, *, sort: str, page: int, viewer=None) -> Fragment:
+def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None) -> Fragment:
     """Return a discussion page. Readers share one cached rendering per article version; a
-    viewer with pending comments to see (their own, or a moderator) gets a private one."""
+    viewer who sees more than the public (their own pending comments, a moderator) gets a
+    private one."""
+    sort = Sort(sort)
     if viewer is not None:
-        return _render(article, sort=sort, page=page, is_shown=viewer)
+        return _render(article, sort=sort, page=page, viewer=viewer)
     key = FRAGMENT_KEY.format(
-        article=article.pk, version=article.discussion_version, sort=sort, page=page
+        article=article.pk, version=article.discussion_version, sort=sort.value, page=page
     )
     cached = cache_get(key)
     if cached is not None:
-        return Fragment(*cached)
-    fragment = _render(article, sort=sort, page=page, is_shown=public_shown)
+        html, *rest = cached
+        return Fragment(Markup(html), *rest)  # noqa: S704 - our own rendering, cached
+    fragment = _render(article, sort=sort, page=page, viewer=None)
     cache_set(key, fragment.as_tuple())
     return fragment
 
 
-def _render(article, *, sort: str, page: int, is_shown) -> Fragment:
-    tree_ids, pages = page_trees(article, sort=sort, page=page)
-    page = min(max(page, 1), pages)
-    rows = tree_rows(article, tree_ids) if tree_ids else ()
-    layout = lay_out(build_nodes(rows, is_shown=is_shown), sort=sort)
-    return_path = article.get_absolute_url() + f"?sort={sort}&page={page}"
-    html = render_layout(layout, sort=sort, return_path=return_path)
-    return Fragment(html, layout.rendered_ids, page, pages, layout.owners,
-                    featured_comments(article))  # fmt: skip
+def _render(article, *, sort: Sort, page: int, viewer) -> Fragment:
+    pages = selectors.page_tree_ids(article, sort=sort)
+    page = min(max(page, 1), len(pages) or 1)
+    tree_ids = pages[page - 1] if pages else []
+    rows = selectors.tree_rows(article, tree_ids, sort=sort, viewer=viewer) if tree_ids else ()
+    layout = lay_out(build_nodes(rows), sort=sort)
+    html = render_thread(layout, sort=sort)
+    return Fragment(html, layout.rendered_ids, page, len(pages) or 1, layout.owners,
+                    selectors.featured_comments(article))  # fmt: skip
 
 
-def landing_url(user, article, comment, *, sort: str) -> str:
-    """Return where the author of a new comment sees it: the article page that shows it (the
-    public page for a visible comment, the author's own view for a held one), else its
-    permalink. Found from the page trees and the comment's own tree, without rendering."""
-    if comment.status == Comment.Status.VISIBLE:
-        is_shown = public_shown
-    else:
-        is_shown = shown_to(user.pk, moderator=is_moderator(user))
-    page = landing_page(article, comment, sort=sort, is_shown=is_shown)
-    if page is None:
-        return f"{comment.get_absolute_url()}?sort={sort}#comment-{comment.pk}"
-    query = urlencode({"sort": sort, "page": page}) if (sort, page) != ("best", 1) else ""
-    return f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}"
+def reader_annotations(user) -> dict:
+    """Return what an article query annotates for a signed-in reader's discussion: whether
+    they have comments awaiting moderation there (so they get a private rendering)."""
+    if not user.is_authenticated:
+        return {}
+    pending = Comment.objects.filter(
+        article=OuterRef("pk"), author=user, status=Comment.Status.PENDING
+    )
+    return {"has_own_pending": Exists(pending)}
 
 
-def viewer_filter(request, article):
-    """Return the visibility test for this reader when it differs from the public one."""
-    user = request.user
+def _private_viewer(user, article):
+    """Return the user when they see more of the discussion than the public, else None."""
     if not user.is_authenticated:
         return None
-    moderator = is_moderator(user)
-    if moderator or getattr(article, "has_own_pending", False):
-        return shown_to(user.pk, moderator=moderator)
+    if user.is_moderator or getattr(article, "has_own_pending", False):
+        return user
     return None
 
 
-def own_votes(user, comment_ids) -> dict[int, int]:
-    if not user.is_authenticated or not comment_ids:
-        return {}
-    return dict(
-        Vote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
-            "comment_id", "value"
-        )
-    )
+def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> dict:
+    """Return the reader's own bits of a shared discussion, as data for the page script:
+    their votes (id → 1 or -1), their comments (id → still editable) and the comments others
+    posted since last_seen."""
+    now_ms = timezone.now().timestamp() * 1000
+    window_ms = EDIT_WINDOW.total_seconds() * 1000
+    since_ms = last_seen.timestamp() * 1000 if last_seen is not None else None
+    own = {}
+    new = []
+    for pk, (author_id, created_ms) in layout_owners.items():
+        if author_id == user.pk:
+            own[pk] = now_ms - created_ms <= window_ms
+        elif since_ms is not None and created_ms > since_ms:
+            new.append(pk)
+    return {
+        "votes": selectors.own_votes(user, comment_ids),
+        "own": own,
+        "new": new,
+        "labels": {"edit": gettext("Edit"), "delete": gettext("Delete")},
+    }
 
 
-def personal_html(request, html: str, comment_ids, owners: dict, last_seen=None) -> str:
-    """Return the fragment with the reader's CSRF token, own votes and own-comment links, and
-    the comments posted by others since last_seen marked new."""
+def discussion_context(request, article, *, form=None, shared=False, last_seen=None) -> dict:
+    """Return the discussion part of an article page's context.
+
+    shared: the page every anonymous reader gets, with nothing of this request in it.
+    """
+    sort = Sort.parse(request.GET.get("sort") or request.POST.get("sort"))
+    page = parse_page(request.GET.get("page"))
     user = request.user
-    own_comments = {}
-    new_ids = frozenset()
-    if user.is_authenticated and last_seen is not None:
-        since = last_seen.timestamp()
-        new_ids = frozenset(
-            pk
-            for pk, (author_id, created) in owners.items()
-            if created > since and author_id != user.pk
+    viewer = None if shared else _private_viewer(user, article)
+    fragment = thread_fragment(article, sort=sort, page=page, viewer=viewer)
+    state = None
+    if not shared and user.is_authenticated:
+        state = reader_state(user, fragment.owners, fragment.comment_ids, last_seen=last_seen)
+    reply_to = None
+    if form is not None and hasattr(form, "cleaned_data"):
+        reply_to = form.cleaned_data.get("parent")
+    return {
+        "sort": sort,
+        "sorts": Sort,
+        "thread_html": fragment.html,
+        "featured": fragment.featured,
+        "thread_page": fragment.page,
+        "thread_pages": fragment.pages,
+        "vote_next": f"{article.get_absolute_url()}?sort={sort.value}&page={fragment.page}",
+        "reader_state": state,
+        "form": form or CommentForm(),
+        "blank_form": CommentForm(),
+        "reply_to": reply_to,
+    }
+
+
+@dataclass
+class Posted:
+    """The outcome of a comment form: where to go, or the form to show again and why."""
+
+    redirect_to: str | None = None
+    form: CommentForm | None = None
+    status: int = 400
+    retry_after: int | None = None
+
+
+def comment_form_submit(request, article) -> Posted:
+    """Post the reader's comment form on the article; return where the reader sees the new
+    comment, or the bound form with its errors and the status to answer with."""
+    form = CommentForm(request.POST)
+    sort = Sort.parse(request.POST.get("sort"))
+    if form.is_bot():
+        return Posted(redirect_to=article.get_absolute_url() + "#discussion")
+    if not form.is_valid():
+        return Posted(form=form)
+    try:
+        comment = comment_submit(
+            article=article,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent_id=form.cleaned_data["parent"],
+            ip_address=request.META.get("REMOTE_ADDR") or None,
         )
+    except CommentRejected as exc:
+        form.add_error(None, exc.message)
+        return Posted(form=form, status=exc.status, retry_after=exc.retry_after)
+    if comment.status == Comment.Status.PENDING:
+        messages.info(
+            request,
+            gettext("Your comment is awaiting moderation. {reason}").format(
+                reason=comment.hold_reason
+            ),
+        )
+    return Posted(redirect_to=landing_url(request.user, article, comment, sort=sort))
+
+
+def landing_url(user, article, comment, *, sort: Sort | str) -> str:
+    """Return where the author of a new comment sees it: the article page that shows it (the
+    public page for a visible comment, the author's own view for a held one), else its
+    permalink. Found from the page trees and the comment's own tree, without rendering."""
+    sort = Sort(sort)
+    viewer = None if comment.status == Comment.Status.VISIBLE else user
+    page = landing_page(article, comment, sort=sort, viewer=viewer)
+    if page is None:
+        return f"{comment.get_absolute_url()}?sort={sort.value}#comment-{comment.pk}"
+    query = urlencode({"sort": sort.value, "page": page}) if (sort, page) != (Sort.BEST, 1) else ""
+    return f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}"
+
+
+def landing_page(article, comment, *, sort: Sort | str, viewer=None) -> int | None:
+    """Return the page of the article's discussion that shows the comment inline, or None when
+    it is on no page (hidden from this reader, or beyond the depth, reply or page caps).
+
+    Two queries and no rendering: the page comes from the page trees, and only the comment's
+    own tree is laid out. That tree is laid out on its page exactly as on its own: a page of
+    several trees holds at most PAGE_COMMENT_BUDGET comments, so the budget never cuts it, and
+    a bigger tree has a page to itself."""
+    sort = Sort(sort)
+    pages = selectors.page_tree_ids(article, sort=sort)
+    number = next((n for n, ids in enumerate(pages, start=1) if comment.tree_id in ids), None)
+    if number is None:
+        return None
+    rows = selectors.tree_rows(article, [comment.tree_id], sort=sort, viewer=viewer)
+    if comment.pk in lay_out(build_nodes(rows), sort=sort).rendered_ids:
+        return number
+    return None
+
+
+def permalink_context(request, comment) -> dict | None:
+    """Return the discussion part of a comment's permalink page, or None when this reader
+    cannot see the comment."""
+    sort = Sort.parse(request.GET.get("sort"))
+    user = request.user
+    rows = selectors.subtree_rows(comment, sort=sort, viewer=user)
+    layout = lay_out(build_nodes(rows), sort=sort, focus_id=comment.pk, base_level=comment.level)
+    if comment.pk not in layout.rendered_ids:
+        return None
+    state = None
     if user.is_authenticated:
-        now = timezone.now().timestamp()
-        window = EDIT_WINDOW.total_seconds()
-        own_comments = {
-            pk: now - created <= window
-            for pk, (author_id, created) in owners.items()
-            if author_id == user.pk
-        }
-    return mark_safe(  # noqa: S308 - the fragment is rendered by an autoescaping template
-        personalize(
-            html,
-            csrf_token=get_token(request),
-            own_votes=own_votes(user, comment_ids),
-            own_comments=own_comments,
-            new_ids=new_ids,
-        )
-    )
+        state = reader_state(user, layout.owners, layout.rendered_ids)
+        # The page itself links the focused comment's own actions (own_actions, below).
+        state["own"].pop(comment.pk, None)
+    return {
+        "sort": sort,
+        "thread_html": render_thread(layout, sort=sort, focus_id=comment.pk),
+        "reader_state": state,
+        "vote_next": f"{comment.get_absolute_url()}?sort={sort.value}",
+        "own_actions": {
+            "editable": comment.is_editable_by(user),
+            "deletable": comment.is_deletable_by(user),
+        },
+    }

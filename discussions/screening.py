@@ -13,14 +13,13 @@ from functools import lru_cache
 from html import unescape
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.text import render_comment
 from discussions.models import Comment, Sanction, ScreeningWord
-from discussions.text import render_comment
 
 REJECT = "reject"
 HOLD = "hold"
@@ -107,17 +106,6 @@ def contains_phrase(text: str, phrase: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-def active_sanction(user, now=None):
-    """Return the user's sanction in force (a ban first), or None."""
-    now = now or timezone.now()
-    return (
-        Sanction.objects.filter(user=user, lifted_at__isnull=True)
-        .filter(Q(kind=Sanction.Kind.BAN) | Q(until__gt=now))
-        .order_by("kind", "-until")
-        .first()
-    )
-
-
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
@@ -132,7 +120,7 @@ def rule_article_open(sub: Submission) -> Verdict | None:
 
 
 def rule_sanction(sub: Submission) -> Verdict | None:
-    sanction = active_sanction(sub.author, sub.now)
+    sanction = Sanction.objects.in_force_for(sub.author, sub.now)
     if sanction is None:
         return None
     if sanction.kind == Sanction.Kind.BAN:

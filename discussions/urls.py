@@ -5,7 +5,6 @@ from discussions import views
 app_name = "discussions"
 
 urlpatterns = [
-    path("articles/<str:slug>/comments/", views.comment_create, name="create"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/vote/", views.vote, name="vote"),
     path("comments/<int:pk>/flag/", views.flag, name="flag"),

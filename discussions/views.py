@@ -10,26 +10,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from articles.models import Article
-from articles.views import parse_page, published_article, render_article
+from core.http import parse_page
 from discussions import screening
 from discussions.forms import CommentForm, EditForm, FlagForm
-from discussions.models import Comment, ModerationAction, PolicyRule, PolicyVersion
-from discussions.moderation import (
-    ModerationError,
+from discussions.models import (
+    Comment,
+    ModerationAction,
+    PolicyRule,
+    PolicyVersion,
+    edit_window_message,
+)
+from discussions.pages import permalink_context
+from discussions.services import (
+    ActionRefused,
     comment_delete,
     comment_edit,
     flag_create,
-)
-from discussions.pages import is_moderator, landing_url, personal_html
-from discussions.rendering import render_layout
-from discussions.services import CommentRejected, comment_submit, vote_cast
-from discussions.threads import (
-    build_nodes,
-    lay_out,
-    parse_sort,
-    shown_to,
-    subtree_rows,
+    vote_cast,
 )
 
 
@@ -47,60 +44,6 @@ def _refuse(request, message: str, status: int):
     return render(request, template, {"message": message}, status=status)
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-@require_http_methods(["GET", "POST"])
-def comment_create(request, slug):
-    # Just the article: its tags and the reader's state are fetched only to re-render the form.
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    if request.method == "GET":
-        return redirect(article.get_absolute_url() + "#comment-form")
-    if not request.user.is_authenticated:
-        return redirect_to_login(article.get_absolute_url() + "#comment-form")
-    if not article.accepts_comments():
-        return render(request, "discussions/comments_closed.html", {"article": article}, status=403)
-    form = CommentForm(request.POST)
-    sort = parse_sort(request.POST.get("sort"))
-    status, retry_after = 400, None
-    if form.is_bot():
-        return redirect(article.get_absolute_url() + "#discussion")
-    if form.is_valid():
-        try:
-            comment = comment_submit(
-                article=article,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                parent_id=form.cleaned_data["parent"],
-                ip_address=_client_ip(request),
-            )
-        except CommentRejected as exc:
-            form.add_error(None, exc.message)
-            status, retry_after = exc.status, exc.retry_after
-        else:
-            if comment.status == Comment.Status.PENDING:
-                messages.info(
-                    request,
-                    _("Your comment is awaiting moderation. {reason}").format(
-                        reason=comment.hold_reason
-                    ),
-                )
-            return redirect(_landing_url(request, article, comment, sort))
-    reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
-    article = published_article(slug, request.user)
-    response = render_article(request, article, form=form, status=status, reply_to=reply_to)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-def _landing_url(request, article, comment, sort: str) -> str:
-    """Return where the reader sees the new comment: its article page if shown there, else
-    its permalink."""
-    return landing_url(request.user, article, comment, sort=sort)
-
-
 def _public_comment(pk: int) -> Comment:
     comment = Comment.objects.select_related("article", "author").filter(pk=pk).first()
     if comment is None or not comment.article.is_public():
@@ -111,25 +54,15 @@ def _public_comment(pk: int) -> Comment:
 @require_safe
 def permalink(request, pk):
     comment = _public_comment(pk)
-    article = comment.article
-    sort = parse_sort(request.GET.get("sort"))
-    is_shown = shown_to(
-        request.user.pk if request.user.is_authenticated else None,
-        moderator=is_moderator(request.user),
-    )
-    tops = build_nodes(subtree_rows(comment), is_shown=is_shown)
-    layout = lay_out(tops, sort=sort, focus_id=comment.pk, base_level=comment.level)
-    if comment.pk not in layout.rendered_ids:
+    discussion = permalink_context(request, comment)
+    if discussion is None:
         raise Http404(_("This comment is not available."))
-    return_path = f"{comment.get_absolute_url()}?sort={sort}"
-    html = render_layout(layout, sort=sort, focus_id=comment.pk, return_path=return_path)
     context = {
+        **discussion,
         "comment": comment,
-        "article": article,
-        "sort": sort,
-        "thread_html": personal_html(request, html, layout.rendered_ids, layout.owners),
+        "article": comment.article,
         "form": CommentForm(initial={"parent": comment.pk}),
-        "can_reply": comment.is_visible() and article.accepts_comments(),
+        "can_reply": comment.is_visible() and comment.article.accepts_comments(),
     }
     return render(request, "discussions/permalink.html", context)
 
@@ -165,17 +98,13 @@ def vote(request, pk):
 @csrf_protect
 def _vote(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    raw = request.POST.get("value", "")
+    value = int(raw) if raw in {"1", "-1", "0"} else None
+    try:
+        up, down, current = vote_cast(comment=comment, user=request.user, value=value)
+    except ActionRefused as exc:
+        return _refuse(request, exc.message, exc.status)
     back = _back_to(request, comment)
-    if not comment.is_visible() or not comment.article.is_public():
-        return _refuse(request, _("This comment cannot be voted on."), 404)
-    value = request.POST.get("value", "")
-    if value not in {"1", "-1", "0"}:
-        return _refuse(request, _("A vote is 1 (up), -1 (down) or 0 (withdraw)."), 400)
-    if comment.author_id == request.user.pk:
-        return _refuse(request, _("You cannot vote on your own comment."), 403)
-    if screening.active_sanction(request.user):
-        return _refuse(request, _("Your account cannot vote at the moment."), 403)
-    up, down, current = vote_cast(comment=comment, user=request.user, value=int(value))
     if _wants_json(request):
         return JsonResponse({"id": comment.pk, "upvotes": up, "downvotes": down, "value": current})
     return redirect(back)
@@ -184,7 +113,7 @@ def _vote(request, pk):
 @require_http_methods(["GET", "POST"])
 def flag(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
-    if not comment.article.is_public() or not comment.is_visible():
+    if not comment.takes_reactions():
         raise Http404(_("This comment cannot be flagged."))
     if not request.user.is_authenticated:
         return redirect_to_login(comment.get_absolute_url() + "flag/")
@@ -199,7 +128,7 @@ def flag(request, pk):
                     rule=form.cleaned_data["rule"],
                     note=form.cleaned_data["note"],
                 )
-            except ModerationError as exc:
+            except ActionRefused as exc:
                 return _refuse(request, exc.message, exc.status)
             messages.success(
                 request,
@@ -222,9 +151,7 @@ def flag(request, pk):
 def edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if not comment.is_editable_by(request.user):
-        return _refuse(
-            request, _("Only its author can edit a comment, within 15 minutes of posting."), 403
-        )
+        return _refuse(request, edit_window_message(), 403)
     sanction = screening.rule_sanction(
         screening.Submission(
             author=request.user, article=comment.article, body="", now=timezone.now()
@@ -241,7 +168,7 @@ def edit(request, pk):
                 comment = comment_edit(
                     comment=comment, user=request.user, body=form.cleaned_data["body"]
                 )
-            except ModerationError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
@@ -266,7 +193,10 @@ def delete(request, pk):
     if not comment.is_deletable_by(request.user):
         return _refuse(request, _("Only its author can delete a comment."), 403)
     if request.method == "POST":
-        comment_delete(comment=comment, user=request.user)
+        try:
+            comment_delete(comment=comment, user=request.user)
+        except ActionRefused as exc:
+            return _refuse(request, exc.message, exc.status)
         messages.success(request, _("Your comment was deleted."))
         return redirect(comment.article.get_absolute_url() + "#discussion")
     return render(request, "discussions/delete.html", {"comment": comment})

@@ -3,6 +3,7 @@
 import importlib
 import io
 import itertools
+import json
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -13,8 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article, Category, SourceComment, Tag
 from discussions.models import Comment, PolicyRule, PolicyVersion, ScreeningWord
-from discussions.moderation import flag_create
-from discussions.services import article_touch, comment_post
+from discussions.services import article_touch, comment_post, flag_create
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -218,6 +218,18 @@ def thread_comments(doc: Element) -> dict[int, Element]:
         int(el.attrs["id"].removeprefix("comment-")): el
         for el in doc.find_all("article", cls="comment")
     }
+
+
+def reader_state(response) -> dict | None:
+    """Return the reader's own state that the page hands its script (#reader-state), or None
+    when the page has none; comment ids as ints."""
+    island = parse_html(response.content).find("script", id="reader-state")
+    if island is None:
+        return None
+    state = json.loads(island.text())
+    for key in ("votes", "own"):
+        state[key] = {int(pk): value for pk, value in state[key].items()}
+    return state
 
 
 def enclosing_comment_id(el: Element) -> int | None:

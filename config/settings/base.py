@@ -112,6 +112,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The discussion thread only (templates/discussions/_thread.jinja): see
+        # discussions/jinja.py for why it is Jinja2.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "discussions.jinja.environment"},
+    },
 ]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or local_database_url())}

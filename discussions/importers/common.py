@@ -359,17 +359,10 @@ def _figure(match: re.Match) -> str:
     return f"<figure>{parts.group(1)}{figcaption}</figure>"
 
 
-_PRESENTATIONAL = re.compile(r"<(/?)(b|i)(\s[^>]*)?>", re.IGNORECASE)
-
-
 def comment_markup(text: str) -> str:
-    """Return an imported comment's text as HTML ready for sanitize_comment_html: paragraphs
-    made (when it has none) and <b>/<i> turned into the <strong>/<em> our comments allow."""
-    if "<p" not in text.lower():
-        text = autop(text)
-    return _PRESENTATIONAL.sub(
-        lambda m: f"<{m.group(1)}{'strong' if m.group(2).lower() == 'b' else 'em'}>", text
-    )
+    """Return an imported comment's text as HTML ready for html_to_source: WordPress and Disqus
+    show a comment without paragraphs as wpautop() would, so its paragraphs are made here."""
+    return text if "<p" in text.lower() else autop(text)
 
 
 def autop(text: str) -> str:

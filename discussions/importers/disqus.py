@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from core.text import render_comment
 from discussions.importers.common import (
     ImportFileError,
     ImportStats,
@@ -31,9 +32,9 @@ from discussions.importers.common import (
     parse_iso,
     slug_from,
 )
+from discussions.importers.html_source import html_to_source
 from discussions.models import Comment
 from discussions.services import ImportedComment, comments_import
-from discussions.text import normalize_body, sanitize_comment_html
 
 COMMAND = "import_disqus"
 SOURCE = "disqus"
@@ -219,11 +220,12 @@ def _post_row(elem, seq: int) -> tuple | None:
 
 def _comment(row, fallback: datetime) -> ImportedComment:
     external_id, parent, created, status, name, email, ip, message = row
+    body = html_to_source(comment_markup(message))
     return ImportedComment(
         external_id=external_id,
         parent_external_id=parent,
-        body=normalize_body(message),
-        body_html=sanitize_comment_html(comment_markup(message)),
+        body=body,
+        body_html=render_comment(body),
         created_at=created or fallback,
         status=status,
         guest_name=name or "",

@@ -2,7 +2,8 @@
 
 The export never carries an email or IP address. The import validates the whole document
 before it writes anything, and names each comment "<slug>:<id>" as its external id, so a second
-import of the same document adds nothing.
+import of the same document adds nothing. A body is our own source format both ways: the import
+renders it with render_comment, whatever it looks like, as the export wrote it.
 """
 
 import hashlib
@@ -17,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from core.text import render_comment
 from discussions.importers.common import ImportFileError, ImportStats, break_loops, parse_iso
 from discussions.models import Comment
 from discussions.services import ImportedComment, comments_import
-from discussions.text import render_comment, sanitize_comment_html
 
 FORMAT = "crosstalk-discussions/1"
 COMMAND = "import_json"
@@ -197,10 +198,6 @@ def _external_id(slug: str, comment_id: str) -> str:
     return value if len(value) <= 200 else hashlib.sha256(value.encode()).hexdigest()
 
 
-def _body_html(body: str) -> str:
-    return sanitize_comment_html(body) if body.lstrip().startswith("<") else render_comment(body)
-
-
 def import_document(entries: list[_Entry], *, dry_run: bool = False) -> ImportStats:
     """Import validated entries in one transaction; return what was done."""
     stats = ImportStats()
@@ -242,7 +239,7 @@ def _item(slug: str, comment: dict) -> ImportedComment:
         external_id=_external_id(slug, comment["id"]),
         parent_external_id=_external_id(slug, parent) if parent else None,
         body=body,
-        body_html=_body_html(body),
+        body_html=render_comment(body),
         created_at=parse_iso(comment["created"]),
         edited_at=parse_iso(comment.get("edited") or ""),
         status=comment["status"],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category, Tag
+from core.text import render_comment, sanitize_article_html, strip_tags_text
 from discussions.importers.common import (
     ImportFileError,
     ImportStats,
@@ -27,14 +28,9 @@ from discussions.importers.common import (
     parse_wp_datetime,
     slug_from,
 )
+from discussions.importers.html_source import html_to_source
 from discussions.models import Comment
 from discussions.services import ImportedComment, comments_import
-from discussions.text import (
-    normalize_body,
-    sanitize_article_html,
-    sanitize_comment_html,
-    strip_tags_text,
-)
 
 COMMAND = "import_wxr"
 SOURCE = "wxr"
@@ -228,12 +224,12 @@ class _Importer:
             self.stats.skipped["no_id"] += 1
             return None
         parent = fields.get("wp:comment_parent", "").strip()
-        content = fields.get("wp:comment_content", "")
+        body = html_to_source(comment_markup(fields.get("wp:comment_content", "")))
         return ImportedComment(
             external_id=external_id,
             parent_external_id=None if parent in ("", "0") else parent,
-            body=normalize_body(content),
-            body_html=sanitize_comment_html(comment_markup(content)),
+            body=body,
+            body_html=render_comment(body),
             created_at=parse_wp_datetime(fields.get("wp:comment_date_gmt", ""))
             or parse_wp_datetime(fields.get("wp:comment_date", "")),
             status=COMMENT_STATUS.get(

@@ -1,5 +1,5 @@
 /* crosstalk — progressive enhancement for the discussion. Everything here has a no-script path:
-   reply links lead to the permalink's form, vote buttons submit their form, "Load more" is a
+   reply links lead to the permalink's form, vote buttons submit the page's vote form, "Load more" is a
    link, the sort form has its own button. Loaded with `defer`; no inline scripts (CSP). */
 (function () {
   "use strict";
@@ -151,15 +151,17 @@
   });
 
   /* ---------- Votes in place ---------- */
+  /* Every vote button submits the page's one form#vote-form (formaction: the comment's vote
+     URL), which holds the reader's CSRF token; the counts sit beside the buttons. */
 
   var lastVoteButton = null;
   doc.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("form.vote-form button[name=value]");
+    var button = event.target.closest && event.target.closest("button.vote[name=value]");
     if (button) lastVoteButton = button;
   }, true);
 
-  function voteMessage(form, text) {
-    var span = form.querySelector(".vote-message");
+  function voteMessage(box, text) {
+    var span = box.querySelector(".vote-message");
     if (!text) {
       if (span) span.textContent = "";
       return;
@@ -168,24 +170,27 @@
       span = doc.createElement("span");
       span.className = "vote-message";
       span.setAttribute("role", "status");
-      form.appendChild(span);
+      box.appendChild(span);
     }
     span.textContent = text;
   }
 
-  function voteApply(form, data) {
-    var up = form.querySelector("[itemprop=upvoteCount]");
-    var down = form.querySelector("[itemprop=downvoteCount]");
-    if (up && data.upvotes != null) up.textContent = String(data.upvotes);
-    if (down && data.downvotes != null) down.textContent = String(data.downvotes);
-    var value = Number(data.value);
-    form.querySelectorAll("button[name=value]").forEach(function (button) {
+  function votePress(box, value) {
+    box.querySelectorAll("button[name=value]").forEach(function (button) {
       var own = Number(button.value);
       button.setAttribute("aria-pressed", String(own !== 0 && own === value));
     });
   }
 
-  function voteNavigate(form, value) {
+  function voteApply(box, data) {
+    var up = box.querySelector("[itemprop=upvoteCount]");
+    var down = box.querySelector("[itemprop=downvoteCount]");
+    if (up && data.upvotes != null) up.textContent = String(data.upvotes);
+    if (down && data.downvotes != null) down.textContent = String(data.downvotes);
+    votePress(box, Number(data.value));
+  }
+
+  function voteNavigate(form, button) {
     var hidden = form.querySelector("input[type=hidden][name=value]");
     if (!hidden) {
       hidden = doc.createElement("input");
@@ -193,25 +198,27 @@
       hidden.name = "value";
       form.appendChild(hidden);
     }
-    hidden.value = value;
+    hidden.value = button.value;
+    form.action = button.formAction;
     HTMLFormElement.prototype.submit.call(form);
   }
 
   doc.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form.vote-form") || !window.fetch) return;
+    if (!form.matches || !form.matches("form#vote-form") || !window.fetch) return;
     var button = event.submitter || lastVoteButton;
-    if (!button || button.name !== "value" || !form.contains(button)) return;
+    if (!button || button.name !== "value" || button.form !== form) return;
+    var box = button.closest(".comment-votes");
+    if (!box) return;
     event.preventDefault();
-    if (form.getAttribute("aria-busy") === "true") return;
+    if (box.getAttribute("aria-busy") === "true") return;
 
-    var value = button.value;
     var body = new FormData(form);
-    body.set("value", value);
+    body.set("value", button.value);
     var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-    form.setAttribute("aria-busy", "true");
+    box.setAttribute("aria-busy", "true");
 
-    fetch(form.action, {
+    fetch(button.formAction, {
       method: "POST",
       headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
       body: body,
@@ -219,7 +226,7 @@
       redirect: "manual"
     }).then(function (response) {
       if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-        voteNavigate(form, value);
+        voteNavigate(form, button);
         return null;
       }
       var type = response.headers.get("Content-Type") || "";
@@ -228,18 +235,63 @@
         : Promise.resolve({});
       return parsed.then(function (data) {
         if (response.ok && data && data.upvotes != null) {
-          voteApply(form, data);
-          voteMessage(form, "");
+          voteApply(box, data);
+          voteMessage(box, "");
         } else {
-          voteMessage(form, (data && data.error) || TEXT.voteFailed);
+          voteMessage(box, (data && data.error) || TEXT.voteFailed);
         }
       });
     }).catch(function () {
-      voteMessage(form, TEXT.networkError);
+      voteMessage(box, TEXT.networkError);
     }).then(function () {
-      form.removeAttribute("aria-busy");
+      box.removeAttribute("aria-busy");
     });
   });
+
+  /* ---------- The reader's own state on a shared thread ---------- */
+  /* The thread's markup is the same for every reader; #reader-state says what is this
+     reader's: their votes (pressed), their comments (edit and delete links) and what others
+     posted since their last visit (marked new). */
+
+  function readerState() {
+    var island = doc.getElementById("reader-state");
+    if (!island) return null;
+    try { return JSON.parse(island.textContent); } catch (e) { return null; }
+  }
+
+  function ownLink(className, href, label) {
+    var link = doc.createElement("a");
+    link.className = className;
+    link.href = href;
+    link.textContent = label;
+    return link;
+  }
+
+  function applyReaderState() {
+    var state = readerState();
+    if (!state) return;
+    Object.keys(state.votes || {}).forEach(function (id) {
+      var box = doc.querySelector("#comment-" + id + " > .comment-actions > .comment-votes");
+      if (box) votePress(box, Number(state.votes[id]));
+    });
+    var labels = state.labels || {};
+    Object.keys(state.own || {}).forEach(function (id) {
+      var footer = doc.querySelector("#comment-" + id + " > .comment-actions");
+      if (!footer || footer.querySelector(".delete-link")) return;
+      var permalink = footer.querySelector("a.permalink");
+      var base = permalink ? permalink.getAttribute("href") : "/comments/" + id + "/";
+      if (state.own[id]) {
+        footer.appendChild(doc.createTextNode(" "));
+        footer.appendChild(ownLink("edit-link", base + "edit/", labels.edit || "Edit"));
+      }
+      footer.appendChild(doc.createTextNode(" "));
+      footer.appendChild(ownLink("delete-link", base + "delete/", labels.delete || "Delete"));
+    });
+    (state["new"] || []).forEach(function (id) {
+      var comment = doc.getElementById("comment-" + id);
+      if (comment) comment.classList.add("is-new");
+    });
+  }
 
   /* ---------- Collapse replies ---------- */
 
@@ -427,6 +479,7 @@
   /* ---------- Start ---------- */
 
   function start() {
+    applyReaderState();
     focusTarget();
     enhanceToggles(doc);
     doc.querySelectorAll("form.comment-form").forEach(function (form) {

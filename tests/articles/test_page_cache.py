@@ -37,7 +37,7 @@ def test_a_new_comment_shows_on_the_next_anonymous_visit(client, article):
     poster.force_login(make_user())
 
     posted = poster.post(
-        reverse("discussions:create", args=[article.slug]),
+        reverse("articles:comments", args=[article.slug]),
         {"body": "A second opinion about the night buses", "parent": "", "sort": "best"},
     )
 

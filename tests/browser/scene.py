@@ -13,8 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article, Category, Tag
 from discussions.models import Comment, ModerationAction
-from discussions.moderation import comment_moderate
-from discussions.services import vote_cast
+from discussions.services import comment_moderate, vote_cast
 from tests.factories import (
     ensure_comment_policy,
     make_article,

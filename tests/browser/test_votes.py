@@ -2,6 +2,7 @@
 reload; a refused vote says why next to the buttons."""
 
 from discussions.models import Comment, Vote
+from discussions.services import vote_cast
 from tests.browser.conftest import log_in
 from tests.factories import make_article, make_comment, make_user
 
@@ -9,7 +10,7 @@ PRESSED = "(el) => el.getAttribute('aria-pressed') === '{}'"
 
 
 def counts(page, comment_id: int) -> tuple[str, str]:
-    form = page.locator(f"#comment-{comment_id} > .comment-actions form.vote-form")
+    form = page.locator(f"#comment-{comment_id} > .comment-actions .comment-votes")
     return (
         form.locator("[itemprop=upvoteCount]").inner_text().strip(),
         form.locator("[itemprop=downvoteCount]").inner_text().strip(),
@@ -64,3 +65,22 @@ def test_a_refused_vote_shows_a_message_next_to_the_buttons(page):
     assert counts(page, comment.pk) == ("0", "0")
     assert not Vote.objects.filter(comment=comment).exists()
     assert page.evaluate("window.voteTestMarker") == "same page"
+
+
+def test_the_readers_own_votes_and_comments_show_on_the_shared_thread(page):
+    article = make_article()
+    reader = make_user(username="junho")
+    theirs = make_comment(article, author=make_user(), body="Quiet cars work in Tokyo.")
+    vote_cast(comment=theirs, user=reader, value=-1)
+    mine = make_comment(article, author=reader, body="And in Seoul, soon.")
+    log_in(page, reader.username)
+
+    page.goto(article.get_absolute_url())
+
+    down = page.locator(f"#comment-{theirs.pk} > .comment-actions .vote-down")
+    page.wait_for_function(PRESSED.format("true"), arg=down.element_handle())
+    up = page.locator(f"#comment-{theirs.pk} > .comment-actions .vote-up")
+    assert up.get_attribute("aria-pressed") == "false"
+    edit = page.locator(f"#comment-{mine.pk} > .comment-actions a.edit-link")
+    assert edit.get_attribute("href") == f"/comments/{mine.pk}/edit/"
+    assert page.locator(f"#comment-{theirs.pk} > .comment-actions a.edit-link").count() == 0

@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from discussions.models import PolicyRule
-from discussions.moderation import comment_moderate
-from discussions.services import vote_cast
+from discussions.services import comment_moderate, vote_cast
 from tests.factories import make_article, make_comment, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def test_a_failing_cache_serves_the_page_uncached_with_a_warning(client, monkeyp
 
     monkeypatch.setattr(cache, "get", broken)
     monkeypatch.setattr(cache, "set", broken)
-    with caplog.at_level(logging.WARNING, logger="discussions.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "Still readable when the cache is down" in response.content.decode()

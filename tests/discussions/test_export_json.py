@@ -163,7 +163,9 @@ def test_import_json_twice_adds_nothing(discussion, tmp_path):
     assert "0 created, 2 matched" in output
 
 
-def test_import_json_treats_bodies_starting_with_a_tag_as_html(tmp_path):
+def test_import_json_reads_every_body_as_our_source_format_even_one_that_looks_like_html(
+    tmp_path,
+):
     document = {
         "format": "crosstalk-discussions/1",
         "articles": [
@@ -193,7 +195,11 @@ def test_import_json_treats_bodies_starting_with_a_tag_as_html(tmp_path):
     run("import_json", dump)
     root = Comment.objects.get(parent=None)
     reply = Comment.objects.get(parent=root)  # written "before" its parent, in UTC
-    assert root.body_html == '<p>Hi <a rel="nofollow ugc noopener noreferrer">you</a></p>'
+    assert root.body.startswith("<p>Hi <a")  # kept as written, and shown as the text it is
+    assert root.body_html == (
+        '<p>&lt;p&gt;Hi &lt;a href="javascript:x()"&gt;you&lt;/a&gt;'
+        "&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</p>"
+    )
     assert reply.body_html == "<p><strong>bold</strong> is markdown</p>"
     assert reply.guest_name == "Kim"
     assert reply.status == Comment.Status.PENDING

@@ -126,7 +126,10 @@ def test_messages_keep_formatting_and_links_but_lose_scripts_and_handlers(articl
         '<a href="https://maps.example.org/raohe" rel="nofollow ugc noopener noreferrer">' in html
     )
     assert "<strong>Bold</strong> <em>stays</em>" in html
-    assert c["9001"].body.startswith("<p>Finally!")  # the original message
+    assert c["9001"].body == "Finally! 夜市 is back 🎉"  # in our own source format
+    assert c["9005"].body == (
+        "See this and the [map](https://maps.example.org/raohe)\n\n**Bold** *stays*."
+    )
 
 
 def test_reimport_imports_nothing_twice(articles):

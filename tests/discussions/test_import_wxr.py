@@ -136,14 +136,15 @@ def test_guest_names_emails_and_ips_are_kept_privately():
     assert c["112"].ip_address is None  # "not-an-ip"
 
 
-def test_comment_html_is_sanitized_and_the_original_kept():
+def test_comment_html_becomes_our_source_format_without_scripts_and_renders_from_it():
     run("import_wxr", WXR)
     c = by_ext()
+    assert c["101"].body == "조용한 칸 정말 좋아요!\n\nSecond paragraph\n\nclick"
     html = c["101"].body_html
     assert html.startswith("<p>조용한 칸 정말 좋아요!</p>")
     for bad in ("<script", "alert", "javascript:", "onerror", "<img"):
-        assert bad not in html
-    assert "<script>alert('x')</script>" in c["101"].body
+        assert bad not in html and bad not in c["101"].body
+    assert c["102"].body == "我也这么认为 🙂 *quiet* is **good**"
     assert "<em>quiet</em> is <strong>good</strong>" in c["102"].body_html
     assert "🙂" in c["102"].body_html
     assert 'rel="nofollow ugc noopener noreferrer"' in c["109"].body_html
@@ -248,10 +249,9 @@ def test_autop_wraps_paragraphs_and_leaves_blocks_alone():
     assert autop("") == ""
 
 
-def test_comment_markup_keeps_bold_and_italic_as_our_tags():
-    assert comment_markup("<p><b>a</b> <I class='x'>b</I></p>") == (
-        "<p><strong>a</strong> <em>b</em></p>"
-    )
+def test_comment_markup_makes_paragraphs_only_for_a_comment_without_them():
+    assert comment_markup("one\n\ntwo") == "<p>one</p>\n<p>two</p>"
+    assert comment_markup("<p>one</p>\n\ntwo") == "<p>one</p>\n\ntwo"
 
 
 def test_two_posts_with_the_same_slug_stay_two_articles(tmp_path):

@@ -19,16 +19,16 @@ from discussions.models import (
     PolicyVersion,
     Sanction,
 )
-from discussions.moderation import (
+from discussions.services import (
     ModerationError,
     comment_moderate,
+    comment_post,
     current_policy_version,
     flag_create,
     policy_publish,
     sanction_lift,
     user_sanction,
 )
-from discussions.services import comment_post
 from tests.factories import (
     assert_trees_sound,
     enclosing_comment_id,

@@ -16,7 +16,7 @@ from discussions.models import (
     PolicyVersion,
     Sanction,
 )
-from discussions.moderation import comment_moderate, current_policy_version, flag_create
+from discussions.services import comment_moderate, current_policy_version, flag_create
 from tests.factories import (
     assert_trees_sound,
     make_article,

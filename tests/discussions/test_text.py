@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from discussions.text import (
+from core.text import (
     normalize_body,
     render_comment,
     sanitize_article_html,

@@ -1,6 +1,6 @@
 """Sorting a discussion: every sibling list on the page follows the chosen sort's formula.
 
-The scores are computed here, independently of discussions/threads.py, from the stored counters.
+The scores are computed here, independently of discussions/sorts.py, from the stored counters.
 """
 
 import math
@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from discussions.models import Comment
+from discussions.selectors import ROW_FIELDS, rows_queryset, tree_rows
 from discussions.services import article_touch, comment_post
-from discussions.threads import ROW_FIELDS, tree_rows
 from tests.factories import (
     enclosing_comment_id,
     make_article,
@@ -244,19 +244,18 @@ def test_tree_rows_match_the_orm_for_every_status_author_and_rule(article):
     tree_ids = [root.tree_id, other_tree.tree_id]
 
     expected = list(
-        Comment.objects.filter(article=article, tree_id__in=tree_ids)
-        .order_by("tree_id", "lft")
-        .values_list(*ROW_FIELDS)
+        rows_queryset(sort="best", viewer=None).filter(article=article, tree_id__in=tree_ids)
     )
 
-    assert tree_rows(article, tree_ids) == expected
+    assert len(expected[0]) == len(ROW_FIELDS)
+    assert tree_rows(article, tree_ids, sort="best") == expected
     assert [row[0] for row in expected] == [root.pk, reply.pk, deep.pk, other_tree.pk]
-    assert tree_rows(article, [root.tree_id])[1][14:16] == (2, policy_rule(2).title)
-    assert tree_rows(article, []) == []
+    assert tree_rows(article, [root.tree_id], sort="best")[1][14:16] == (2, policy_rule(2).title)
+    assert tree_rows(article, [], sort="best") == []
 
 
 def test_tree_rows_take_tree_ids_beyond_the_small_integer_range(article):
     comment = make_comment(article)
     Comment.objects.filter(pk=comment.pk).update(tree_id=40_000)
 
-    assert [row[0] for row in tree_rows(article, [40_000, 7])] == [comment.pk]
+    assert [row[0] for row in tree_rows(article, [40_000, 7], sort="best")] == [comment.pk]

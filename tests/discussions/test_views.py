@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from discussions.models import MAX_BODY_LENGTH, Comment, PolicyRule
 from discussions.services import vote_cast
-from discussions.threads import SORTS
+from discussions.sorts import Sort
+
+SORTS = Sort.values
 from tests.factories import (
     PASSWORD,
     enclosing_comment_id,

@@ -14,8 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article
 from discussions.models import Comment, ModerationAction, PolicyRule, Sanction
-from discussions.moderation import comment_moderate, flag_create, user_sanction
-from discussions.services import comment_post
+from discussions.services import comment_moderate, comment_post, flag_create, user_sanction
 from tests.factories import make_article, make_category, make_user
 from tests.security.xss_payloads import NAME_PAYLOADS, PAYLOADS, USERNAME_PAYLOADS
 

@@ -1,4 +1,4 @@
-"""Turn untrusted text into safe HTML, once, at write time."""
+"""Turn untrusted text into safe HTML, once, at write time: comments and articles alike."""
 
 import re
 import unicodedata
@@ -36,10 +36,8 @@ ARTICLE_IMG_ATTRIBUTE_PASSES = ({"img": {"loading": "lazy"}}, {"img": {"decoding
 # C0/C1 control characters other than tab and newlines, and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
-_markdown = (
-    MarkdownIt("zero", {"breaks": True})
-    .enable(["emphasis", "link", "blockquote", "autolink", "escape", "newline"])
-    .disable(["text_join"], ignoreInvalid=True)
+_markdown = MarkdownIt("zero", {"breaks": True}).enable(
+    ["emphasis", "link", "blockquote", "autolink", "escape", "newline"]
 )
 
 

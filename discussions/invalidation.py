@@ -1,0 +1,16 @@
+"""Cache invalidation: cached discussion fragments and pages are named by the article's
+discussion_version, so bumping it makes every older copy unreachable at once."""
+
+from django.db.models import F
+
+from articles.models import Article
+
+
+def articles_touch(queryset) -> None:
+    """Move these articles' discussions to a new version (no recount)."""
+    queryset.update(discussion_version=F("discussion_version") + 1)
+
+
+def author_renamed(sender, *, user, **kwargs) -> None:
+    """Receiver of accounts.signals.public_name_changed: discussions showing the name."""
+    articles_touch(Article.objects.filter(comments__author=user).distinct())

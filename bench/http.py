@@ -1,10 +1,13 @@
-"""Figures through gunicorn on loopback: throughput and latency (wrk), worker memory (/proc).
+"""Figures through gunicorn on loopback: throughput and latency (wrk), worker memory (/proc),
+and each page's req/s as a share of the framework floor (bench/floor/app.py) of the same run.
 
 Every load is bounded: WRK_SECONDS long, WRK_CONNECTIONS connections, 127.0.0.1 only, and the
 server is always stopped afterwards.
 """
 
+import gzip
 import http.client
+import http.cookies
 import os
 import re
 import shutil
@@ -20,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.test import Client
 
+from bench.floor import BODY_FILE_ENV, CONTENT_TYPE_ENV, FLOOR_APP
 from bench.report import emit, percentile, progress
 
 ROOT = Path(settings.BASE_DIR)
@@ -35,6 +40,10 @@ START_TIMEOUT = 60
 CACHED_RPS = 1_000
 CACHED_P99_MS = 30
 UNCACHED_RPS = 200
+# Shares of the framework floor's req/s (same page bytes, same gunicorn command and wrk load).
+CACHED_OF_FLOOR = 0.5
+UNCACHED_OF_FLOOR = 0.04
+SIGNED_IN_OF_FLOOR = 0.05
 
 
 @dataclass
@@ -66,35 +75,50 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _get_status(port: int, path: str) -> int:
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes  # as sent: gzipped when the server compressed it
+
+
+def _get(port: int, path: str, headers: dict | None = None) -> Answer:
+    """GET the path as the load does (gzip asked for, plus these headers)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING})
+        conn.request("GET", path, headers={"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})})
         response = conn.getresponse()
-        response.read()
-        return response.status
+        return Answer(response.status, response.headers, response.read())
     finally:
         conn.close()
 
 
+def _get_status(port: int, path: str, headers: dict | None = None) -> int:
+    return _get(port, path, headers).status
+
+
 @contextmanager
-def gunicorn(*, cache: bool):
-    """Run gunicorn (the project's gunicorn.conf.py, bench settings) until the block ends."""
+def gunicorn(*, cache: bool = True, app: str = "config.wsgi", env: dict | None = None):
+    """Run gunicorn (the project's gunicorn.conf.py, bench settings) until the block ends.
+
+    `app` is the WSGI module (the framework floor's, say), `env` more environment for it.
+    """
     port = free_port()
-    env = dict(os.environ)
-    env.update(
+    environ = dict(os.environ)
+    environ.update(
         PORT=str(port),
         DJANGO_SETTINGS_MODULE="config.settings.bench",
         CROSSTALK_DB_NAME=settings.DATABASES["default"]["NAME"],
         DEBUG="0",
         CROSSTALK_BENCH_CACHE="on" if cache else "off",
+        **(env or {}),
     )
     log = Path(tempfile.gettempdir()) / f"crosstalk-bench-gunicorn-{port}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, fixed arguments
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "config.wsgi"],
+            [str(GUNICORN), "-c", "gunicorn.conf.py", app],
             cwd=ROOT,
-            env=env,
+            env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -177,10 +201,10 @@ def worker_peak_rss(master: int) -> dict[int, int]:
     return peaks
 
 
-def warm(server: Server, path: str, requests: int = 40) -> None:
+def warm(server: Server, path: str, requests: int = 40, headers: dict | None = None) -> None:
     """Send a few requests so every worker has its connection, templates and cache warm."""
     for _ in range(requests):
-        status = _get_status(server.port, path)
+        status = _get_status(server.port, path, headers)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
 
@@ -193,13 +217,15 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def run_wrk(url: str) -> Load:
+def run_wrk(url: str, headers: dict | None = None) -> Load:
+    """Load the URL (gzip asked for, plus these request headers) and return what wrk saw."""
     wrk = shutil.which("wrk")
     if wrk is None:
-        return run_python_client(url)
+        return run_python_client(url, headers)
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     command = [wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s",
                "--timeout", f"{WRK_TIMEOUT}s", "--latency",
-               "-H", f"Accept-Encoding: {ACCEPT_ENCODING}", url]  # fmt: skip
+               "-H", f"Accept-Encoding: {ACCEPT_ENCODING}", *extra, url]  # fmt: skip
     out = subprocess.run(  # noqa: S603 - wrk with fixed arguments against loopback
         command, capture_output=True, text=True, timeout=WRK_SECONDS + 30, check=True
     ).stdout
@@ -216,7 +242,7 @@ def run_wrk(url: str) -> Load:
     )
 
 
-def run_python_client(url: str) -> Load:
+def run_python_client(url: str, headers: dict | None = None) -> Load:
     """A small bounded load generator for machines without wrk: threads + http.client."""
     match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)(/.*)", url)
     port, path = int(match.group(1)), match.group(2)
@@ -230,7 +256,7 @@ def run_python_client(url: str) -> Load:
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                ok = _get_status(port, path) == 200
+                ok = _get_status(port, path, headers) == 200
             except OSError:
                 ok = False
             if ok:
@@ -258,51 +284,126 @@ def run_python_client(url: str) -> Load:
     )
 
 
-def measured_load(server: Server, path: str) -> Load:
+def measured_load(server: Server, path: str, headers: dict | None = None) -> Load:
     """Run the load and add the workers' CPU time per request to it."""
     before = workers_cpu_seconds(server.process.pid)
-    load = run_wrk(server.base + path)
+    load = run_wrk(server.base + path, headers)
     used = workers_cpu_seconds(server.process.pid) - before
     load.worker_cpu_ms = used * 1000 / load.requests if load.requests else 0.0
     return load
 
 
-def http_figures(discussions) -> None:
-    """Print the gunicorn figures: cached 2,000 page, uncached 200 page, worker peak RSS."""
+def http_figures(discussions, reader) -> None:
+    """Print the gunicorn figures: the cached 2,000 page (anonymous, then signed in), the
+    framework floor serving that page's bytes, the uncached 200 page, each page's share of
+    the floor, and the workers' peak RSS."""
     peaks: dict[int, int] = {}
     shape = f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s"
-    progress("gunicorn, cached: wrk on the 2,000-comment article page")
+    big = discussions[2_000].article.get_absolute_url()
     with gunicorn(cache=True) as server:
-        path = discussions[2_000].article.get_absolute_url()
-        warm(server, path)
-        load = measured_load(server, path)
+        progress("gunicorn, cached: wrk on the 2,000-comment article page")
+        warm(server, big)
+        cached = measured_load(server, big)
+        page = _get(server.port, big)
+        progress("gunicorn, signed in (fragment cached, page not): the same page")
+        with signed_in_headers(server, big, reader) as headers:
+            warm(server, big, headers=headers)
+            signed_in = measured_load(server, big, headers)
     peaks.update(server.peak_rss_kb)
-    _load_lines("http_article_2000_cached", load, shape, at_least=CACHED_RPS)
-    emit(
-        "http_article_2000_cached_p99",
-        load.p99_ms,
-        "ms",
-        at_most=CACHED_P99_MS,
-        p50=load.p50_ms,
-    )
+    progress("gunicorn, framework floor: bench/floor/app.py serving the cached page's bytes")
+    floor = floor_load(page, big)
     progress("gunicorn, uncached (DummyCache): wrk on the 200-comment article page")
     with gunicorn(cache=False) as server:
         path = discussions[200].article.get_absolute_url()
         warm(server, path, requests=10)
-        load = measured_load(server, path)
+        uncached = measured_load(server, path)
     peaks.update(server.peak_rss_kb)
-    _load_lines("http_article_200_uncached", load, shape, at_least=UNCACHED_RPS)
-    emit("http_article_200_uncached_p99", load.p99_ms, "ms", p50=load.p50_ms)
+
+    _load_lines("http_framework_floor", floor, shape, gzip_kb=round(len(page.body) / 1024))
+    emit("http_framework_floor_p99", floor.p99_ms, "ms", p50=floor.p50_ms)
+    _load_lines("http_article_2000_cached", cached, shape, at_least=CACHED_RPS)
+    emit(
+        "http_article_2000_cached_p99",
+        cached.p99_ms,
+        "ms",
+        at_most=CACHED_P99_MS,
+        p50=cached.p50_ms,
+    )
+    _floor_ratio("http_cached_2000_vs_floor", cached, floor, at_least=CACHED_OF_FLOOR)
+    _load_lines("http_article_2000_signed_in", signed_in, shape)
+    emit("http_article_2000_signed_in_p99", signed_in.p99_ms, "ms", p50=signed_in.p50_ms)
+    _floor_ratio("http_signed_in_2000_vs_floor", signed_in, floor, at_least=SIGNED_IN_OF_FLOOR)
+    _load_lines("http_article_200_uncached", uncached, shape, at_least=UNCACHED_RPS)
+    emit("http_article_200_uncached_p99", uncached.p99_ms, "ms", p50=uncached.p50_ms)
+    _floor_ratio("http_uncached_200_vs_floor", uncached, floor, at_least=UNCACHED_OF_FLOOR)
     emit(
         "gunicorn_worker_peak_rss",
         max(peaks.values()) / 1024 if peaks else None,
         "MB",
         workers=len(peaks),
-        how="max VmHWM of the workers, read from /proc after both loads",
+        how="max VmHWM of the site's workers, read from /proc after its loads",
     )
 
 
-def _load_lines(name: str, load: Load, shape: str, *, at_least: float) -> None:
+@contextmanager
+def signed_in_headers(server: Server, path: str, reader):
+    """Sign the reader in (a session in the database, as a login makes) for the block and
+    yield the Cookie header a browser then sends: the session and the CSRF cookie the page
+    set. GETs need no CSRF token; sending the cookie back spares a new one per response."""
+    client = Client()
+    client.force_login(reader)
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    first = _get(server.port, path, {"Cookie": _cookie_header(cookies)})
+    if first.status != 200:
+        raise RuntimeError(f"GET {path} signed in answered {first.status}")
+    if reader.display_name not in gzip.decompress(first.body).decode():
+        raise RuntimeError(f"GET {path} with the session cookie did not sign the reader in")
+    jar = http.cookies.SimpleCookie()
+    for line in first.headers.get_all("Set-Cookie") or ():
+        jar.load(line)
+    if settings.CSRF_COOKIE_NAME in jar:
+        cookies[settings.CSRF_COOKIE_NAME] = jar[settings.CSRF_COOKIE_NAME].value
+    try:
+        yield {"Cookie": _cookie_header(cookies)}
+    finally:
+        client.logout()  # deletes the session row
+
+
+def _cookie_header(cookies: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def floor_load(page: Answer, path: str) -> Load:
+    """Serve the page's gzipped bytes from the framework floor app and load it like the site."""
+    if page.status != 200 or page.headers.get("Content-Encoding") != "gzip":
+        raise RuntimeError(f"GET {path} did not answer a gzipped page ({page.status})")
+    with tempfile.NamedTemporaryFile(prefix="crosstalk-floor-", suffix=".html.gz") as body:
+        body.write(page.body)
+        body.flush()
+        env = {BODY_FILE_ENV: body.name, CONTENT_TYPE_ENV: page.headers["Content-Type"]}
+        with gunicorn(app=FLOOR_APP, env=env) as server:
+            served = _get(server.port, path)
+            if served.body != page.body:
+                raise RuntimeError("the framework floor does not serve the page's bytes")
+            warm(server, path)
+            return measured_load(server, path)
+
+
+def _floor_ratio(name: str, load: Load, floor: Load, *, at_least: float) -> None:
+    failed = {"ok": False} if load.errors or floor.errors else {}  # as in _load_lines
+    emit(
+        name,
+        load.rps / floor.rps if floor.rps else None,
+        "ratio",
+        at_least=at_least,
+        rps=load.rps,
+        floor_rps=floor.rps,
+        how="req/s over the framework floor's (same gunicorn command, workers and wrk load)",
+        **failed,
+    )
+
+
+def _load_lines(name: str, load: Load, shape: str, *, at_least: float | None = None, **extra):
     # A run with failed requests or error responses misses its target, whatever its speed.
     failed = {"ok": False} if load.errors else {}
     emit(
@@ -315,5 +416,6 @@ def _load_lines(name: str, load: Load, shape: str, *, at_least: float) -> None:
         worker_cpu_ms_per_request=load.worker_cpu_ms,
         accept_encoding=ACCEPT_ENCODING,
         tool=f"{load.tool} {shape}" if load.tool == "wrk" else load.tool,
+        **extra,
         **failed,
     )

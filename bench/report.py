@@ -1,6 +1,7 @@
 """Print figures as JSON lines (stdout) and progress as plain lines (stderr)."""
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -15,16 +16,24 @@ def progress(message: str) -> None:
 def emit(name: str, value, unit: str, *, at_most=None, at_least=None, **extra) -> dict:
     """Print one figure; "target" and "ok" come from the bound given, if any."""
     if isinstance(value, float):
-        value = round(value, 2)
+        value = _rounded(value)
     target, ok = None, None
     if value is not None and at_most is not None:
         target, ok = f"<= {at_most}", value <= at_most
     elif value is not None and at_least is not None:
         target, ok = f">= {at_least}", value >= at_least
     line = {"name": name, "value": value, "unit": unit, "target": target, "ok": ok}
-    line.update({key: round(v, 2) if isinstance(v, float) else v for key, v in extra.items()})
+    line.update({key: _rounded(v) if isinstance(v, float) else v for key, v in extra.items()})
     print(json.dumps(line, ensure_ascii=False), flush=True)
     return line
+
+
+def _rounded(value: float) -> float:
+    """Round to 2 decimals, or to 3 significant digits below 1: a share such as 0.036 of a
+    0.04 target must not print (and pass) as 0.04."""
+    if value == 0 or abs(value) >= 1 or not math.isfinite(value):
+        return round(value, 2)
+    return round(value, 2 - math.floor(math.log10(abs(value))))
 
 
 def note(name: str, unit: str, message: str) -> dict:

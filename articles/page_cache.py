@@ -1,4 +1,4 @@
-"""Whole article pages for anonymous readers, cached.
+"""Whole article pages for anonymous readers, cached, and answered before most of the stack.
 
 Most readers are not signed in, and for them an article page holds nothing personal: no
 pressed votes, no own-comment links, no CSRF token (their vote buttons lead to the login page,
@@ -10,27 +10,62 @@ transaction as every post, edit, vote, moderation action and import) and its `up
 (every save in the admin, source comments included), read with one small query per request.
 A write is therefore visible on the very next request. Category and tag names are not in the
 key: a renamed category shows on cached pages within PAGE_TIMEOUT seconds.
+
+Where: SharedPageMiddleware answers before the session, CSRF, auth, messages, CSP and axes
+middleware (see MIDDLEWARE in config/settings/base.py), so a cached page costs that one query
+and no session. A hit skips the middleware that added the page's own headers (X-Frame-Options,
+Content-Security-Policy, ...), so each entry holds those headers beside the body.
 """
 
 import gzip
 import re
+from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpResponse
-from django.utils import timezone
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from articles.models import Article
 from core.cache import cache_get, cache_set
+from core.http import parse_page
+from discussions.sorts import Sort
 
-PAGE_KEY = "page:2:{host}:{article}:{version}:{updated}:{sort}:{page}"
+# 3: an entry is (headers, body), no longer the body alone.
+PAGE_KEY = "page:3:{host}:{article}:{version}:{updated}:{sort}:{page}"
 PAGE_TIMEOUT = 300
 GZIP_SUFFIX = ":gz"
 # Query parameters that select what the page shows; any other makes the request uncacheable.
 PAGE_PARAMS = frozenset({"sort", "page"})
 MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
+PAGE_VIEW = "articles:detail"
+# Headers an entry does not keep: a cookie belongs to one reader, the length and encoding
+# follow the body each entry holds, and Vary is set afresh on every cached answer.
+UNKEPT_HEADERS = frozenset({"set-cookie", "content-length", "content-encoding", "vary"})
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+class SharedPageMiddleware:
+    """Answer an anonymous reader's article page from the cache; cache it on a miss.
+
+    Only a response the view marked as the shared page (`response.shared_page = True`) is
+    stored, so the middleware never guesses what the view rendered.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = shared_page_key(request)
+        if key is None:
+            return self.get_response(request)
+        cached = cached_response(request, key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if is_shareable(response):
+            store(request, key, response)
+        return response
 
 
 def is_shared_request(request) -> bool:
@@ -47,20 +82,39 @@ def is_shared_request(request) -> bool:
     )
 
 
-def article_state(slug: str):
-    """Return (id, discussion_version, updated_at) of the published article, or None.
+def shared_page_key(request) -> str | None:
+    """Return the cache key of the shared article page this request asks for, or None when
+    it asks for something else (another URL, a reader's own page, no such article)."""
+    if not is_shared_request(request):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != PAGE_VIEW:
+        return None
+    row = article_state(match.kwargs["slug"])
+    if row is None:
+        return None  # the view answers the 404, through the whole stack
+    article_id, version, updated_at = row
+    return page_key(
+        request,
+        article_id=article_id,
+        version=version,
+        updated_at=updated_at,
+        sort=Sort.parse(request.GET.get("sort")).value,
+        page=parse_page(request.GET.get("page")),
+    )
 
-    Plain SQL: this one query is most of the cost of a cached page, and the ORM's query
-    building would double it. Same condition as Article.objects.published().
-    """
-    table = connection.ops.quote_name(Article._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, discussion_version, updated_at FROM {table} "  # noqa: S608 - our own table name
-            "WHERE slug = %s AND status = %s AND published_at <= %s",
-            [slug, Article.Status.PUBLISHED, timezone.now()],
-        )
-        return cursor.fetchone()
+
+def article_state(slug: str) -> tuple[int, int, datetime] | None:
+    """Return (id, discussion_version, updated_at) of the published article, or None."""
+    return (
+        Article.objects.published()
+        .filter(slug=slug)
+        .values_list("id", "discussion_version", "updated_at")
+        .first()
+    )
 
 
 def page_key(request, *, article_id: int, version: int, updated_at, sort: str, page: int) -> str:
@@ -71,6 +125,19 @@ def page_key(request, *, article_id: int, version: int, updated_at, sort: str, p
         updated=updated_at.timestamp(),
         sort=sort,
         page=page,
+    )
+
+
+def is_shareable(response) -> bool:
+    """Return whether the response is the shared page, fit to answer every anonymous reader.
+
+    A cookie in it would mean something of this reader got in: such a page is not kept.
+    """
+    return (
+        response.status_code == 200
+        and getattr(response, "shared_page", False)
+        and not response.streaming
+        and not response.cookies
     )
 
 
@@ -87,26 +154,30 @@ def cached_response(request, key: str) -> HttpResponse | None:
     loads only the one they get (a sixth of the bytes for gzip).
     """
     if not accepts_gzip(request):
-        content = cache_get(key)
-        return None if content is None else _response(content)
+        entry = cache_get(key)
+        return None if entry is None else _response(*entry)
     compressed = cache_get(key + GZIP_SUFFIX)
     if compressed is None:
-        content = cache_get(key)
-        if content is None:
+        entry = cache_get(key)
+        if entry is None:
             return None
-        compressed = _compress(content)
+        headers, content = entry
+        compressed = (headers, _compress(content))
         cache_set(key + GZIP_SUFFIX, compressed, PAGE_TIMEOUT)
-    return _response(compressed, gzipped=True)
+    return _response(*compressed, gzipped=True)
 
 
 def store(request, key: str, response: HttpResponse) -> None:
-    """Cache a freshly rendered page. If this reader takes gzip, compress it now and answer
-    with that (GZipMiddleware leaves an encoded response alone); otherwise leave compressing
-    to the first reader who does."""
-    cache_set(key, response.content, PAGE_TIMEOUT)
+    """Cache a freshly rendered page with its headers. If this reader takes gzip, compress it
+    now and answer with that (GZipMiddleware leaves an encoded response alone); otherwise
+    leave compressing to the first reader who does."""
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
+    }
+    cache_set(key, (headers, response.content), PAGE_TIMEOUT)
     if accepts_gzip(request):
         compressed = _compress(response.content)
-        cache_set(key + GZIP_SUFFIX, compressed, PAGE_TIMEOUT)
+        cache_set(key + GZIP_SUFFIX, (headers, compressed), PAGE_TIMEOUT)
         response.content = compressed
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(compressed))
@@ -117,9 +188,10 @@ def _compress(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=6, mtime=0)
 
 
-def _response(body: bytes, *, gzipped: bool = False) -> HttpResponse:
-    response = HttpResponse(body)
+def _response(headers: dict[str, str], body: bytes, *, gzipped: bool = False) -> HttpResponse:
+    response = HttpResponse(body, headers=headers)
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(body))
     patch_vary_headers(response, ("Accept-Encoding",))
     return response

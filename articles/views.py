@@ -4,7 +4,7 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,7 +14,6 @@ from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
 from core.http import parse_page
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
-from discussions.sorts import Sort
 
 
 def _listing(request, queryset, template: str, extra: dict):
@@ -114,21 +113,10 @@ def detail(request, slug):
 
 
 def _shared_detail(request, slug):
-    """The anonymous reader's article page, from the cache when this version is there."""
-    row = page_cache.article_state(slug)
-    if row is None:
-        raise Http404("No article here.")
-    sort = Sort.parse(request.GET.get("sort")).value
-    page = parse_page(request.GET.get("page"))
-    key = page_cache.page_key(
-        request, article_id=row[0], version=row[1], updated_at=row[2], sort=sort, page=page
-    )
-    cached = page_cache.cached_response(request, key)
-    if cached is not None:
-        return cached
+    """The page every anonymous reader gets; SharedPageMiddleware caches it."""
     response = render_article(request, published_article(slug), shared=True)
-    if response.thread_page == page:  # an out-of-range page is not worth a cache entry
-        page_cache.store(request, key, response)
+    # An out-of-range page number is not worth a cache entry.
+    response.shared_page = response.thread_page == parse_page(request.GET.get("page"))
     return response
 
 

@@ -79,6 +79,14 @@ MIDDLEWARE = [
     # in every response, its own BREACH mitigation, so the secret never repeats verbatim.
     "django.middleware.gzip.GZipMiddleware",
     "config.middleware.RejectBadInputMiddleware",
+    # Answers cached anonymous article pages (articles/page_cache.py) before the session, CSRF,
+    # auth, messages, CSP and axes middleware below, which a page for every anonymous reader
+    # needs none of: a hit costs one query. Inside RejectBadInput, so a NUL byte never reaches
+    # that query; inside Security, WhiteNoise and GZip, so a hit still gets HSTS, nosniff,
+    # Referrer-Policy and COOP, static files never get here, and GZip passes the cache's own
+    # gzip through. The headers of the middleware it skips (X-Frame-Options, CSP) are kept
+    # with each entry; CommonMiddleware only redirects paths that resolve to no view.
+    "articles.page_cache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.floor import tree_floor_ms
 from bench.naive import render_naive
 from bench.report import Stopwatch, emit, p50, percentile, progress
 from discussions.pages import thread_fragment
@@ -134,6 +135,22 @@ def whole_tree(discussions) -> None:
         comments=rendered,
         html_kb=round(len(fragment.html) / 1024),
         how="discussions.pages.thread_fragment, caps lifted, cache cleared before each",
+    )
+    floor_ms = tree_floor_ms(article.pk)
+    emit(
+        "render_whole_tree_2000_floor_p50",
+        floor_ms,
+        "ms",
+        how="bench.floor.tree_floor_ms: the same rows' stored body_html in tree order, one "
+        "query, joined into one string",
+    )
+    emit(
+        "render_whole_tree_2000_vs_floor",
+        fast_p50 / floor_ms,
+        "x",
+        at_most=2.0,
+        tree_ms=fast_p50,
+        floor_ms=floor_ms,
     )
     emit(
         "render_whole_tree_2000_naive_p50",

@@ -43,6 +43,7 @@ def reply_times(discussion) -> None:
     # a running server does once at start, not per reply.
     client = Client()
     samples: list[float] = []
+    vote_samples: list[float] = []
     posted: list[int] = []
     stamp = time.time_ns()
     try:
@@ -57,6 +58,17 @@ def reply_times(discussion) -> None:
             posted.append(int(response["Location"].rsplit("#comment-", 1)[1]))
             if n:  # the first one warms the connection and the code paths
                 samples.append(elapsed)
+            # A vote on the same thread by the same reader, the reply's yardstick; withdrawn
+            # at once (untimed) so the counters stay as they were.
+            target = rng.choice(parents)
+            vote_url = f"/comments/{target}/vote/"
+            started = time.perf_counter()
+            response = client.post(vote_url, {"value": "1"}, HTTP_ACCEPT="application/json")
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code == 200:
+                if response.json()["value"] == 1 and n:
+                    vote_samples.append(elapsed)
+                client.post(vote_url, {"value": "0"}, HTTP_ACCEPT="application/json")
     finally:
         _delete(article, posted)
     emit(
@@ -67,6 +79,21 @@ def reply_times(discussion) -> None:
         p90=percentile(samples, 0.9),
         runs=len(samples),
         how="test Client POST as a signed-in reader, random visible parent, to the 302",
+    )
+    emit(
+        "vote_post_2000_p50",
+        p50(vote_samples),
+        "ms",
+        runs=len(vote_samples),
+        how="test Client POST of an up vote (JSON) on a random visible comment, same readers",
+    )
+    emit(
+        "reply_vs_vote_2000",
+        p50(samples) / p50(vote_samples),
+        "x",
+        at_most=2.0,
+        reply_ms=p50(samples),
+        vote_ms=p50(vote_samples),
     )
 
 

@@ -181,9 +181,8 @@ def edit(request, pk):
                         ),
                     )
                 return redirect(f"{comment.get_absolute_url()}#comment-{comment.pk}")
-    return render(
-        request, "discussions/edit.html", {"comment": comment, "form": form}, status=status
-    )
+    context = {"comment": comment, "form": form, "edit_window": edit_window_message()}
+    return render(request, "discussions/edit.html", context, status=status)
 
 
 @login_required

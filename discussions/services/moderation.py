@@ -19,7 +19,7 @@ from discussions.models import (
     PolicyVersion,
     Sanction,
 )
-from discussions.services.errors import ModerationError
+from discussions.services.errors import ModerationError, check_reaction
 from discussions.services.log import log_action
 from discussions.services.posting import article_touch
 
@@ -67,18 +67,17 @@ def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, not
 
 def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> bool:
     """Record a reader's flag; return True when it put the comment on hold for review."""
-    if not comment.takes_reactions():
-        raise ModerationError(
-            _("This comment cannot be flagged."), code="not_flaggable", status=404
-        )
-    if not comment.is_flaggable_by(user):
-        raise ModerationError(
-            _("You cannot flag your own comment."), code="own_comment", status=403
-        )
-    if Sanction.objects.in_force_for(user) is not None:
-        raise ModerationError(
-            _("Your account cannot flag comments at the moment."), code="sanctioned", status=403
-        )
+    check_reaction(
+        comment,
+        user,
+        allowed=comment.is_flaggable_by(user),
+        error=ModerationError,
+        refusals={
+            "hidden": _("This comment cannot be flagged."),
+            "own": _("You cannot flag your own comment."),
+            "sanctioned": _("Your account cannot flag comments at the moment."),
+        },
+    )
     try:
         with transaction.atomic():
             # Lock the comment row first: concurrent flags on one comment then insert and count

@@ -4,8 +4,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
-from discussions.models import Comment, Sanction, Vote
-from discussions.services.errors import ActionRefused
+from discussions.models import Comment, Vote
+from discussions.services.errors import ActionRefused, check_reaction
 from discussions.services.posting import article_touch
 
 
@@ -29,20 +29,20 @@ def vote_cast(*, comment: Comment, user, value: int) -> tuple[int, int, int]:
     equal the vote rows, also under concurrent voters. Raise ActionRefused when the user may
     not vote on it.
     """
-    if not comment.takes_reactions():
-        raise ActionRefused(_("This comment cannot be voted on."), code="not_votable", status=404)
     if value not in VOTE_VALUES:
         raise ActionRefused(
             _("A vote is 1 (up), -1 (down) or 0 (withdraw)."), code="bad_value", status=400
         )
-    if not comment.is_votable_by(user):
-        raise ActionRefused(
-            _("You cannot vote on your own comment."), code="own_comment", status=403
-        )
-    if Sanction.objects.in_force_for(user) is not None:
-        raise ActionRefused(
-            _("Your account cannot vote at the moment."), code="sanctioned", status=403
-        )
+    check_reaction(
+        comment,
+        user,
+        allowed=comment.is_votable_by(user),
+        refusals={
+            "hidden": _("This comment cannot be voted on."),
+            "own": _("You cannot vote on your own comment."),
+            "sanctioned": _("Your account cannot vote at the moment."),
+        },
+    )
     with transaction.atomic():
         lock_vote(user_id=user.pk, comment_id=comment.pk)
         existing = Vote.objects.filter(comment=comment, user=user).first()

@@ -11,8 +11,6 @@ from django.utils import timezone
 from discussions.models import MAX_BODY_LENGTH, Comment, PolicyRule
 from discussions.services import vote_cast
 from discussions.sorts import Sort
-
-SORTS = Sort.values
 from tests.factories import (
     PASSWORD,
     enclosing_comment_id,
@@ -27,6 +25,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+SORTS = Sort.values
 
 # Most SQL queries one article page may issue, whatever the size of its discussion.
 PAGE_QUERY_BOUND = 8

@@ -48,8 +48,9 @@ def vote_buttons(response, comment) -> dict[str, str]:
     votes = (reader_state(response) or {"votes": {}})["votes"]
     return {
         button.attrs["value"]: (
-            "true" if votes.get(comment.pk) == int(button.attrs["value"]) else
-            button.attrs["aria-pressed"]
+            "true"
+            if votes.get(comment.pk) == int(button.attrs["value"])
+            else button.attrs["aria-pressed"]
         )
         for button in element.find_all("button", cls="vote")
         if button.attrs.get("formaction") == vote_url(comment)

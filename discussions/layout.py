@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from discussions.models import author_name
 from discussions.sorts import Sort
@@ -30,11 +30,15 @@ class Node:
             username, guest, self.rule_number, self.rule_title, self.hold_reason, self.score,
             self.shown,
         ) = row  # fmt: skip
-        # Sanitized at write time (core.text): the only markup a row carries.
+        # Every text a row shows is markup from here on: the body was sanitized at write time
+        # (core.text), the rest is escaped now, once, so the thread template's loop prints
+        # nothing unescaped (see templates/discussions/_thread.jinja).
         self.html = Markup(html)  # noqa: S704
-        self.name = author_name(
-            display_name=display or "", username=username or "", guest_name=guest
+        self.name = escape(
+            author_name(display_name=display or "", username=username or "", guest_name=guest)
         )
+        self.hold_reason = escape(self.hold_reason)
+        self.rule_title = escape(self.rule_title or "")
         self.kids = []
         self.keep = self.shown
 

@@ -7,7 +7,6 @@ list.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from django.conf import settings
 from markupsafe import Markup, escape
@@ -41,10 +40,6 @@ class Node:
         self.rule_title = escape(self.rule_title or "")
         self.kids = []
         self.keep = self.shown
-
-    @property
-    def created(self) -> datetime:
-        return datetime.fromtimestamp(self.created_ms / 1000, UTC)
 
 
 @dataclass

@@ -198,9 +198,3 @@ def own_votes(user, comment_ids) -> dict[int, int]:
             "comment_id", "value"
         )
     )
-
-
-def has_own_pending(user, article) -> bool:
-    return Comment.objects.filter(
-        article=article, author=user, status=Comment.Status.PENDING
-    ).exists()

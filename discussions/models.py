@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,11 @@ from articles.models import Article
 MAX_BODY_LENGTH = 10_000
 # How long after posting its author may still edit a comment.
 EDIT_WINDOW = timedelta(minutes=15)
+
+
+def edit_window_open(created_at: datetime, now: datetime | None = None) -> bool:
+    """Return whether a comment posted at created_at may still be edited by its author."""
+    return (now or timezone.now()) - created_at <= EDIT_WINDOW
 
 
 def edit_window_message() -> str:
@@ -216,12 +221,11 @@ class Comment(MPTTModel):
 
     def is_editable_by(self, user, now=None) -> bool:
         """Return whether the user may edit it: its author, while the edit window is open."""
-        now = now or timezone.now()
         return (
             user.is_authenticated
             and user.pk == self.author_id
             and self.status in (self.Status.VISIBLE, self.Status.PENDING)
-            and now - self.created_at <= EDIT_WINDOW
+            and edit_window_open(self.created_at, now)
         )
 
     def is_deletable_by(self, user) -> bool:

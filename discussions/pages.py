@@ -6,6 +6,7 @@ script applies: pressed votes, own-comment links, new marks). Nothing here edits
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from core.http import parse_page
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.layout import build_nodes, lay_out
-from discussions.models import EDIT_WINDOW, Comment
+from discussions.models import Comment, edit_window_open
 from discussions.services import CommentRejected, comment_submit
 from discussions.sorts import Sort
 
@@ -114,14 +115,13 @@ def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> d
     """Return the reader's own bits of a shared discussion, as data for the page script:
     their votes (id → 1 or -1), their comments (id → still editable) and the comments others
     posted since last_seen."""
-    now_ms = timezone.now().timestamp() * 1000
-    window_ms = EDIT_WINDOW.total_seconds() * 1000
+    now = timezone.now()
     since_ms = last_seen.timestamp() * 1000 if last_seen is not None else None
     own = {}
     new = []
     for pk, (author_id, created_ms) in layout_owners.items():
         if author_id == user.pk:
-            own[pk] = now_ms - created_ms <= window_ms
+            own[pk] = edit_window_open(datetime.fromtimestamp(created_ms / 1000, UTC), now)
         elif since_ms is not None and created_ms > since_ms:
             new.append(pk)
     return {

@@ -23,7 +23,6 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article
 from bench.report import progress
-from core.text import render_comment
 from discussions.models import Comment, Vote
 from discussions.services import ImportedComment, comments_import, vote_cast
 
@@ -155,7 +154,6 @@ def generate(size: int, *, pool: list[int], reader_id: int) -> list[ImportedComm
                 external_id=f"{size}-{index}",
                 parent_external_id=None if parent is None else f"{size}-{parent}",
                 body=body,
-                body_html=render_comment(body),
                 created_at=start + step * index + timedelta(seconds=rng.random()),
                 status=_status(rng),
                 guest_name=guest,

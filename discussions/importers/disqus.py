@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from core.text import render_comment
 from discussions.importers.common import (
     ImportFileError,
     ImportStats,
@@ -225,7 +224,6 @@ def _comment(row, fallback: datetime) -> ImportedComment:
         external_id=external_id,
         parent_external_id=parent,
         body=body,
-        body_html=render_comment(body),
         created_at=created or fallback,
         status=status,
         guest_name=name or "",

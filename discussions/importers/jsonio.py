@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from core.text import render_comment
 from discussions.importers.common import ImportFileError, ImportStats, break_loops, parse_iso
 from discussions.models import Comment
 from discussions.services import ImportedComment, comments_import
@@ -239,7 +238,6 @@ def _item(slug: str, comment: dict) -> ImportedComment:
         external_id=_external_id(slug, comment["id"]),
         parent_external_id=_external_id(slug, parent) if parent else None,
         body=body,
-        body_html=render_comment(body),
         created_at=parse_iso(comment["created"]),
         edited_at=parse_iso(comment.get("edited") or ""),
         status=comment["status"],

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Category, Tag
-from core.text import render_comment, sanitize_article_html, strip_tags_text
+from core.text import sanitize_article_html, strip_tags_text
 from discussions.importers.common import (
     ImportFileError,
     ImportStats,
@@ -229,7 +229,6 @@ class _Importer:
             external_id=external_id,
             parent_external_id=None if parent in ("", "0") else parent,
             body=body,
-            body_html=render_comment(body),
             created_at=parse_wp_datetime(fields.get("wp:comment_date_gmt", ""))
             or parse_wp_datetime(fields.get("wp:comment_date", "")),
             status=COMMENT_STATUS.get(

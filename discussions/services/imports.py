@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from articles.models import Article
+from core.text import render_comment
 from discussions.models import Comment
 from discussions.services.posting import article_touch, lock_new_roots, lock_tree
 
@@ -17,8 +18,7 @@ class ImportedComment:
 
     external_id: str
     parent_external_id: str | None
-    body: str
-    body_html: str
+    body: str  # our own source format; its HTML is rendered on insert
     created_at: datetime
     status: str = Comment.Status.VISIBLE
     guest_name: str = ""
@@ -174,7 +174,7 @@ def _comment_from(article, source, item: ImportedComment, *, pk, parent_id) -> C
         guest_email=item.guest_email,
         ip_address=item.ip_address,
         body=item.body,
-        body_html=item.body_html,
+        body_html=render_comment(item.body),
         created_at=item.created_at,
         edited_at=item.edited_at,
         status=item.status,

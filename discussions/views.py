@@ -28,6 +28,7 @@ from discussions.services import (
     flag_create,
     vote_cast,
 )
+from discussions.services.votes import VOTE_VALUES
 
 
 def _wants_json(request) -> bool:
@@ -99,7 +100,7 @@ def vote(request, pk):
 def _vote(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     raw = request.POST.get("value", "")
-    value = int(raw) if raw in {"1", "-1", "0"} else None
+    value = next((v for v in VOTE_VALUES if str(v) == raw), None)  # vote_cast refuses None
     try:
         up, down, current = vote_cast(comment=comment, user=request.user, value=value)
     except ActionRefused as exc:

@@ -193,6 +193,13 @@ def comment_form_submit(request, article) -> Posted:
     except CommentRejected as exc:
         form.add_error(None, exc.message)
         return Posted(form=form, status=exc.status, retry_after=exc.retry_after)
+    announce_hold(request, comment)
+    return Posted(redirect_to=landing_url(request.user, article, comment, sort=sort))
+
+
+def announce_hold(request, comment) -> None:
+    """Tell the author, once, that their comment (new or edited) waits for a moderator, and
+    why."""
     if comment.status == Comment.Status.PENDING:
         messages.info(
             request,
@@ -200,7 +207,6 @@ def comment_form_submit(request, article) -> Posted:
                 reason=comment.hold_reason
             ),
         )
-    return Posted(redirect_to=landing_url(request.user, article, comment, sort=sort))
 
 
 def landing_url(user, article, comment, *, sort: Sort | str) -> str:

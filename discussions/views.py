@@ -20,7 +20,7 @@ from discussions.models import (
     PolicyVersion,
     edit_window_message,
 )
-from discussions.pages import permalink_context
+from discussions.pages import announce_hold, permalink_context
 from discussions.services import (
     ActionRefused,
     comment_delete,
@@ -174,13 +174,7 @@ def edit(request, pk):
                 status = exc.status
             else:
                 messages.success(request, _("Your comment was updated."))
-                if comment.status == Comment.Status.PENDING:
-                    messages.info(
-                        request,
-                        _("Your comment is awaiting moderation. {reason}").format(
-                            reason=comment.hold_reason
-                        ),
-                    )
+                announce_hold(request, comment)
                 return redirect(f"{comment.get_absolute_url()}#comment-{comment.pk}")
     context = {"comment": comment, "form": form, "edit_window": edit_window_message()}
     return render(request, "discussions/edit.html", context, status=status)

@@ -206,6 +206,11 @@ class Comment(MPTTModel):
     def is_visible(self) -> bool:
         return self.status == self.Status.VISIBLE
 
+    def is_in_discussion(self) -> bool:
+        """Return whether it still stands in the discussion, shown or awaiting review (not
+        removed, spam or deleted): its author may still change it, readers may reply to it."""
+        return self.status in (self.Status.VISIBLE, self.Status.PENDING)
+
     def takes_reactions(self) -> bool:
         """Return whether readers may vote on it or flag it at all: a visible comment of a
         public article."""
@@ -224,16 +229,12 @@ class Comment(MPTTModel):
         return (
             user.is_authenticated
             and user.pk == self.author_id
-            and self.status in (self.Status.VISIBLE, self.Status.PENDING)
+            and self.is_in_discussion()
             and edit_window_open(self.created_at, now)
         )
 
     def is_deletable_by(self, user) -> bool:
-        return (
-            user.is_authenticated
-            and user.pk == self.author_id
-            and self.status in (self.Status.VISIBLE, self.Status.PENDING)
-        )
+        return user.is_authenticated and user.pk == self.author_id and self.is_in_discussion()
 
 
 class Vote(models.Model):

@@ -147,7 +147,7 @@ def comment_post(
             lock_tree(tree_id)
             # Re-read under the lock: lft/rght may have moved since the first read.
             parent = Comment.objects.get(pk=parent_id)
-            if parent.status not in (Comment.Status.VISIBLE, Comment.Status.PENDING):
+            if not parent.is_in_discussion():
                 raise CommentRejected(
                     _("The comment you replied to is no longer in the discussion."),
                     code="parent_gone",

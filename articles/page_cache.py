@@ -7,18 +7,22 @@ article version and served from the cache until something changes it.
 
 Freshness: the key holds the article's `discussion_version` (bumped with F() in the same
 transaction as every post, edit, vote, moderation action and import) and its `updated_at`
-(every save in the admin, source comments included), read with one small query per request.
-A write is therefore visible on the very next request. Category and tag names are not in the
-key: a renamed category shows on cached pages within PAGE_TIMEOUT seconds.
+(every save in the admin, source comments included), read with one small query. Each worker
+keeps what it read for CROSSTALK["PAGE_STATE_SECONDS"] (1 s): a write made through this worker
+forgets it at once (forget_states), so its author's next request shows it; a write made
+through another worker reaches anonymous readers within that second, as a shared HTTP cache
+in front would. A hit then costs no query at all. Category and tag names are not in the key:
+a renamed category shows on cached pages within PAGE_TIMEOUT seconds.
 
 Where: SharedPageMiddleware answers before the session, CSRF, auth, messages, CSP and axes
-middleware (see MIDDLEWARE in config/settings/base.py), so a cached page costs that one query
-and no session. A hit skips the middleware that added the page's own headers (X-Frame-Options,
+middleware (see MIDDLEWARE in config/settings/base.py), so a cached page costs at most that one
+query and no session. A hit skips the middleware that added the page's own headers (X-Frame-Options,
 Content-Security-Policy, ...), so each entry holds those headers beside the body.
 """
 
 import gzip
 import re
+import time
 from datetime import datetime
 
 from django.conf import settings
@@ -107,14 +111,38 @@ def shared_page_key(request) -> str | None:
     )
 
 
+# slug -> (monotonic time read, row): this worker's last reading of each article's state.
+_states: dict[str, tuple[float, tuple | None]] = {}
+MAX_STATES = 5_000
+
+
 def article_state(slug: str) -> tuple[int, int, datetime] | None:
-    """Return (id, discussion_version, updated_at) of the published article, or None."""
-    return (
+    """Return (id, discussion_version, updated_at) of the published article, or None; as read
+    at most PAGE_STATE_SECONDS ago by this worker."""
+    seconds = settings.CROSSTALK["PAGE_STATE_SECONDS"]
+    now = time.monotonic()
+    if seconds > 0:
+        known = _states.get(slug)
+        if known is not None and now - known[0] < seconds:
+            return known[1]
+    row = (
         Article.objects.published()
         .filter(slug=slug)
         .values_list("id", "discussion_version", "updated_at")
         .first()
     )
+    if seconds > 0:
+        if len(_states) >= MAX_STATES:
+            _states.clear()
+        _states[slug] = (now, row)
+    return row
+
+
+def forget_states(**kwargs) -> None:
+    """Forget every article state this worker read: called by each write to an article or its
+    discussion (and as a post_save receiver of Article), so this worker's next request reads
+    them afresh."""
+    _states.clear()
 
 
 def page_key(request, *, article_id: int, version: int, updated_at, sort: str, page: int) -> str:

@@ -3,12 +3,14 @@ discussion_version, so bumping it makes every older copy unreachable at once."""
 
 from django.db.models import F
 
+from articles import page_cache
 from articles.models import Article
 
 
 def articles_touch(queryset) -> None:
     """Move these articles' discussions to a new version (no recount)."""
     queryset.update(discussion_version=F("discussion_version") + 1)
+    page_cache.forget_states()
 
 
 def author_renamed(sender, *, user, **kwargs) -> None:

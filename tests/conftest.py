@@ -1,14 +1,17 @@
 import pytest
 from django.core.cache import cache
 
+from articles import page_cache
 from tests.factories import ensure_comment_policy, make_article, make_moderator, make_user
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    page_cache.forget_states()
     yield
     cache.clear()
+    page_cache.forget_states()
 
 
 @pytest.fixture

@@ -81,11 +81,12 @@ MIDDLEWARE = [
     "config.middleware.RejectBadInputMiddleware",
     # Answers cached anonymous article pages (articles/page_cache.py) before the session, CSRF,
     # auth, messages, CSP and axes middleware below, which a page for every anonymous reader
-    # needs none of: a hit costs one query. Inside RejectBadInput, so a NUL byte never reaches
-    # that query; inside Security, WhiteNoise and GZip, so a hit still gets HSTS, nosniff,
-    # Referrer-Policy and COOP, static files never get here, and GZip passes the cache's own
-    # gzip through. The headers of the middleware it skips (X-Frame-Options, CSP) are kept
-    # with each entry; CommonMiddleware only redirects paths that resolve to no view.
+    # needs none of: a hit costs no query (see PAGE_STATE_SECONDS). Inside RejectBadInput, so
+    # a NUL byte never reaches its query; inside Security, WhiteNoise and GZip, so a hit still
+    # gets HSTS, nosniff, Referrer-Policy and COOP, static files never get here, and GZip
+    # passes the cache's own gzip through. The headers of the middleware it skips
+    # (X-Frame-Options, CSP) are kept with each entry; CommonMiddleware only redirects paths
+    # that resolve to no view.
     "articles.page_cache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,4 +241,9 @@ CROSSTALK = {
     "RATE_PER_HOUR": 50,
     # Flags from distinct readers that hold a comment for review.
     "FLAGS_TO_HOLD": 3,
+    # How long a gunicorn worker trusts what it last read of an article's version before
+    # answering an anonymous reader from the page cache (articles/page_cache.py): another
+    # worker's write reaches anonymous readers within this many seconds; this worker's own
+    # writes at once. 0 reads the version on every request.
+    "PAGE_STATE_SECONDS": float(os.environ.get("CROSSTALK_PAGE_STATE_SECONDS", "1")),
 }

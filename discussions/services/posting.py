@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import page_cache
 from articles.models import Article
 from core.text import normalize_body, render_comment
 from discussions import screening
@@ -97,6 +98,7 @@ def article_touch(*, article_id: int, count_change: int | None = None) -> None:
     concurrent posts, as each UPDATE re-reads the row it waited for) instead of counting the
     whole discussion again.
     """
+    page_cache.forget_states()
     if count_change is not None:
         Article.objects.filter(pk=article_id).update(
             discussion_version=F("discussion_version") + 1,

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "discussions",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

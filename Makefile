@@ -36,7 +36,7 @@ run: migrate static
 	  export DJANGO_SETTINGS_MODULE=config.settings.prod CROSSTALK_PLAIN_HTTP=$${CROSSTALK_PLAIN_HTTP:-1} \
 	    ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECRET_KEY="$${SECRET_KEY:-$$(scripts/secret_key.sh)}"; \
 	fi; \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
+	exec scripts/run.sh
 
 chromium:
 	@scripts/ensure_chromium.sh

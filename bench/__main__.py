@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-SECTIONS = ("queries", "render", "tree", "replies", "http", "imports")
+SECTIONS = ("queries", "render", "tree", "replies", "http", "imports", "mail")
 
 
 def main(argv=None) -> int:
@@ -69,6 +69,10 @@ def main(argv=None) -> int:
         from bench.imports import import_figures
 
         import_figures()
+    if "mail" in sections:
+        from bench.mail import mail_figures
+
+        mail_figures()
     emit("machine_load_1min", os.getloadavg()[0], "load", cpus=os.cpu_count(), when="end")
     progress("done")
     return 0

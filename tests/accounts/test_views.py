@@ -269,7 +269,10 @@ def test_display_name_is_shown_beside_comments(client, article):
 
     assert comment_author(response, named) == "Park S."
     assert comment_author(response, unnamed) == "plainreader"
-    assert "seoyeon" not in response.content.decode()
+    # The username is in the profile link's address only, never shown as text.
+    assert "seoyeon" not in parse_html(response.content).text()
+    assert response.content.decode().count("seoyeon") == 1
+    assert 'href="/users/seoyeon/"' in response.content.decode()
 
 
 def test_changed_display_name_shows_beside_existing_comments(signed_in, user, article):

@@ -354,7 +354,8 @@ def test_comment_edit_ignores_fields_not_in_the_form(signed_in, mine, other_user
 PRIVILEGES = {"is_staff": "on", "is_superuser": "on", "is_active": "on",
               "groups": "1", "user_permissions": "1", "date_joined": "2000-01-01",
               "last_login": "2000-01-01", "username_skeleton": "admin",
-              "email": "boss@example.org"}  # fmt: skip
+              "email_verified_at": "2000-01-01", "email_bounced_at": "2000-01-01",
+              "deleted_at": "2000-01-01", "unread_notifications": "99"}  # fmt: skip
 
 
 def test_sign_up_ignores_privileges_not_in_the_form(client):
@@ -363,7 +364,9 @@ def test_sign_up_ignores_privileges_not_in_the_form(client):
     user = User.objects.get(username="climber")
     assert not user.is_staff and not user.is_superuser
     assert not user.groups.exists() and not user.user_permissions.exists()
-    assert user.username_skeleton != "admin" and user.email == ""
+    assert user.username_skeleton != "admin"
+    assert user.email_verified_at is None and user.email_bounced_at is None
+    assert user.deleted_at is None and user.unread_notifications == 0
     assert timezone.now() - user.date_joined < timedelta(minutes=1)
 
 
@@ -373,7 +376,8 @@ def test_profile_ignores_fields_not_in_the_form(signed_in, user):
     user.refresh_from_db()
     assert user.display_name == "Still Me"
     assert user.username != "admin"
-    assert not user.is_staff and not user.is_superuser and user.email == ""
+    assert not user.is_staff and not user.is_superuser
+    assert user.email_verified_at is None and user.deleted_at is None
     assert user.check_password(PASSWORD)
 
 

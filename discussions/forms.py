@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.text import validate_plain_text
+from discussions.mentions import MENTION_LIMIT, mention_names
 from discussions.models import MAX_BODY_LENGTH, PolicyRule
 
 
@@ -18,7 +20,10 @@ class CommentForm(forms.Form):
             ),
             "null_characters_not_allowed": _("Remove the NUL characters from the comment."),
         },
-        help_text=_("Plain text. *emphasis*, **strong**, [links](https://…) and > quotes work."),
+        help_text=_(
+            "Plain text. *emphasis*, **strong**, [links](https://…), > quotes, `code`, "
+            "- lists, 1. numbered lists and @username mentions work."
+        ),
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and screen readers); bots that fill it are dropped.
@@ -33,6 +38,16 @@ class CommentForm(forms.Form):
         if not body.strip():
             raise forms.ValidationError(
                 self.fields["body"].error_messages["required"], code="required"
+            )
+        mentioned = len(mention_names(body))
+        if mentioned > MENTION_LIMIT:
+            raise forms.ValidationError(
+                ngettext(
+                    "A comment can mention at most {limit} person (this one mentions {count}).",
+                    "A comment can mention at most {limit} people (this one mentions {count}).",
+                    MENTION_LIMIT,
+                ).format(limit=MENTION_LIMIT, count=mentioned),
+                code="too_many_mentions",
             )
         return body
 

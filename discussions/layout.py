@@ -12,6 +12,7 @@ from django.conf import settings
 from markupsafe import Markup, escape
 
 from discussions.models import author_name
+from discussions.profiles import ProfilePaths
 from discussions.sorts import Sort
 
 
@@ -19,15 +20,15 @@ class Node:
     __slots__ = (
         "id", "parent_id", "level", "tree_id", "status", "html", "created_ms", "edited_ms",
         "up", "down", "author_id", "name", "rule_number", "rule_title", "hold_reason", "score",
-        "shown", "kids", "keep",
+        "shown", "kids", "keep", "profile",
     )  # fmt: skip
 
-    def __init__(self, row):
+    def __init__(self, row, profile_paths: ProfilePaths):
         (
             self.id, self.parent_id, self.level, self.tree_id, self.status, html,
             self.created_ms, self.edited_ms, self.up, self.down, self.author_id, display,
             username, guest, self.rule_number, self.rule_title, self.hold_reason, self.score,
-            self.shown,
+            self.shown, active,
         ) = row  # fmt: skip
         # Every text a row shows is markup from here on: the body was sanitized at write time
         # (core.text), the rest is escaped now, once, so the thread template's loop prints
@@ -38,6 +39,8 @@ class Node:
         )
         self.hold_reason = escape(self.hold_reason)
         self.rule_title = escape(self.rule_title or "")
+        # The author's profile path, escaped; empty for a guest or an inactive account.
+        self.profile = profile_paths(username) if username and active else ""
         self.kids = []
         self.keep = self.shown
 
@@ -67,8 +70,9 @@ def build_nodes(rows) -> list[Node]:
     a node is kept when its reader sees it or any of its descendants."""
     nodes = {}
     order = []
+    profile_paths = ProfilePaths()
     for row in rows:
-        node = Node(row)
+        node = Node(row, profile_paths)
         nodes[node.id] = node
         order.append(node)
     for node in reversed(order):

@@ -21,6 +21,7 @@ ROW_FIELDS = (
     "id", "parent_id", "level", "tree_id", "status", "body_html", "created_ms", "edited_ms",
     "upvotes", "downvotes", "author_id", "author__display_name", "author__username",
     "guest_name", "status_rule__number", "status_rule__title", "hold_reason", "score", "shown",
+    "author__is_active",
 )  # fmt: skip
 
 
@@ -175,7 +176,14 @@ def featured_comments(article) -> list[dict]:
     rows = (
         Comment.objects.filter(article=article, is_featured=True, status=Comment.Status.VISIBLE)
         .order_by("-featured_at")
-        .values_list("id", "body_html", "author__display_name", "author__username", "guest_name")
+        .values_list(
+            "id",
+            "body_html",
+            "author__display_name",
+            "author__username",
+            "guest_name",
+            "author__is_active",
+        )
     )
     return [
         {
@@ -184,8 +192,10 @@ def featured_comments(article) -> list[dict]:
             "name": author_name(
                 display_name=display or "", username=username or "", guest_name=guest
             ),
+            # Whose profile the name links to: an active account's only.
+            "username": username if active else "",
         }  # fmt: skip
-        for pk, html, display, username, guest in rows[:5]
+        for pk, html, display, username, guest, active in rows[:5]
     ]
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from bench.floor import BODY_FILE_ENV, CONTENT_TYPE_ENV, FLOOR_APP
 from bench.report import emit, percentile, progress
@@ -305,6 +306,7 @@ def http_figures(discussions, reader) -> None:
         warm(server, big)
         cached = measured_load(server, big)
         page = _get(server.port, big)
+        live_state_figure(server, discussions[2_000].article, shape)
         progress("gunicorn, signed in (fragment cached, page not): the same page")
         with signed_in_headers(server, big, reader) as headers:
             warm(server, big, headers=headers)
@@ -342,6 +344,29 @@ def http_figures(discussions, reader) -> None:
         "MB",
         workers=len(peaks),
         how="max VmHWM of the site's workers, read from /proc after its loads",
+    )
+
+
+LIVE_STATE_RPS = 2_000
+
+
+def live_state_figure(server: Server, article, shape: str) -> None:
+    """Load the article's live discussion state as its open pages poll it while nothing
+    changes (each asks again with the ETag it got: If-None-Match, answered 304) and print
+    its req/s."""
+    article.refresh_from_db(fields=["comment_count"])
+    path = reverse("discussions:discussion_state", args=[article.slug])
+    path += f"?seen={article.comment_count}"
+    progress("gunicorn, cached: wrk on the live discussion state of that page (If-None-Match)")
+    warm(server, path)
+    headers = {"If-None-Match": _get(server.port, path).headers["ETag"]}
+    if _get_status(server.port, path, headers) != 304:
+        raise RuntimeError(f"GET {path} with its own ETag did not answer 304")
+    if shutil.which("wrk") is None:
+        headers = {}  # the fallback client counts only 200s as answered
+    load = measured_load(server, path, headers)
+    _load_lines(
+        "http_live_state", load, shape, at_least=LIVE_STATE_RPS, if_none_match=bool(headers)
     )
 
 

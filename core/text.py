@@ -12,8 +12,9 @@ from markdown_it import MarkdownIt
 USER_LINK_REL = "nofollow ugc noopener noreferrer"
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
-COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote"}
-COMMENT_ATTRIBUTES = {"a": {"href", "title"}}
+COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "ul", "ol", "li", "code", "pre"}
+# An ordered list keeps the number it starts at ("3. third" shows as 3.), nothing else.
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 ARTICLE_TAGS = {
     "p", "br", "h2", "h3", "h4", "em", "strong", "b", "i", "a", "blockquote", "ul", "ol", "li",
@@ -36,9 +37,13 @@ ARTICLE_IMG_ATTRIBUTE_PASSES = ({"img": {"loading": "lazy"}}, {"img": {"decoding
 # C0/C1 control characters other than tab and newlines, and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+# The comment subset: paragraphs and line breaks, *emphasis*, **strong**, [links](…), <autolinks>,
+# > quotes, "- " / "* " and "1. " lists, `inline code` and ``` fenced blocks. No headings,
+# images, tables, rules, raw HTML or indented code (a reader's indented lines stay text).
 _markdown = MarkdownIt("zero", {"breaks": True}).enable(
-    ["emphasis", "link", "blockquote", "autolink", "escape", "newline"]
-)
+    ["emphasis", "link", "blockquote", "autolink", "escape", "newline", "list", "backticks",
+     "fence"]
+)  # fmt: skip
 
 
 def validate_plain_text(value: str) -> None:
@@ -60,14 +65,16 @@ def render_comment(body: str) -> str:
     return sanitize_comment_html(_markdown.render(body))
 
 
-def sanitize_comment_html(html: str) -> str:
-    """Return imported comment HTML reduced to what our own comments may contain."""
+def sanitize_comment_html(html: str, *, link_classes: frozenset[str] = frozenset()) -> str:
+    """Return comment HTML reduced to what our own comments may contain (link_classes: the
+    classes a link may keep, such as discussions.mentions' "mention")."""
     return nh3.clean(
         html,
         tags=COMMENT_TAGS,
         attributes=COMMENT_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=USER_LINK_REL,
+        allowed_classes={"a": set(link_classes)} if link_classes else None,
     ).strip()
 
 

@@ -37,7 +37,7 @@ _IGNORABLE = re.compile(
 # A bare address as the reader sees it in the rendered text (one match per address).
 _BARE_LINK = re.compile(r"(?i)(?<![\w@.])(?:https?://|mailto:|www\.)[^\s<>]+")
 _ANCHOR = re.compile(r"(?is)<a\b[^>]*>.*?</a>")
-_INLINE_TAG = re.compile(r"(?i)</?(?:a|em|strong)\b[^>]*>")
+_INLINE_TAG = re.compile(r"(?i)</?(?:a|em|strong|code)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
 

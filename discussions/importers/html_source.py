@@ -25,7 +25,10 @@ BLOCKS = {
 }  # fmt: skip
 MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**"}
 
-_SPECIAL = re.compile(r"([\\*_\[\]<>])")  # what our markdown subset gives a meaning to
+_SPECIAL = re.compile(r"([\\*_\[\]<>`])")  # what our markdown subset gives a meaning to
+# List markers at the start of a line ("- ", "+ ", "1. ", "1) "): escaped, they stay text.
+_BULLET = re.compile(r"(?m)^([ \t]*)([-+])(?=[ \t]|$)")
+_NUMBERED = re.compile(r"(?m)^([ \t]*\d{1,9})([.)])(?=[ \t]|$)")
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is text
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # Browsers ignore these anywhere in a URL, so "java\tscript:" is javascript: to them.
@@ -43,7 +46,8 @@ def html_to_source(html: str) -> str:
 
 def escape_text(text: str) -> str:
     """Return text with a backslash before every character our markdown would read."""
-    return _SPECIAL.sub(r"\\\1", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\1\\\2", text))
 
 
 def link_target(href: str | None) -> str | None:

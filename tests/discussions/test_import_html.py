@@ -188,3 +188,11 @@ def test_hostile_disqus_messages_are_exported_as_safe_source_text_and_imported_o
     output = run("import_disqus", hostile, "--create-missing")
     assert Comment.objects.count() == count
     assert "already imported: 4" in output
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- not a list", "+ not a list", "2022. That year", "1) not numbered", "a `code` word"],
+)
+def test_list_markers_and_backticks_written_as_text_stay_text(text):
+    assert render_comment(html_to_source(f"<p>{text}</p>")) == f"<p>{text}</p>"

@@ -166,6 +166,14 @@ def test_banned_word_split_by_markup_inside_the_word_is_caught(user, article):
     assert verdict is not None
 
 
+def test_banned_word_split_by_inline_code_is_caught(user, article):
+    make_screening_word("idiot")
+
+    verdict = screening.rule_banned_words(submission(user, article, "You id`io`t."))
+
+    assert verdict is not None
+
+
 def test_banned_word_written_oddly_in_the_list_matches_plain_text(user, article):
     make_screening_word("ＩＤ\u200bIOT")
 

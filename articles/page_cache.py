@@ -36,7 +36,7 @@ from core.http import parse_page
 from discussions.sorts import Sort
 
 # 3: an entry is (headers, body), no longer the body alone.
-PAGE_KEY = "page:3:{host}:{article}:{version}:{updated}:{sort}:{page}"
+PAGE_KEY = "page:4:{host}:{article}:{version}:{updated}:{sort}:{page}"
 PAGE_TIMEOUT = 300
 GZIP_SUFFIX = ":gz"
 # Query parameters that select what the page shows; any other makes the request uncacheable.

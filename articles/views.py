@@ -14,6 +14,7 @@ from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
 from core.http import parse_page
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
+from notifications.pages import follow_annotations, follow_state
 
 
 def _listing(request, queryset, template: str, extra: dict):
@@ -61,7 +62,9 @@ def published_article(slug: str, user=None) -> Article:
     if user is not None and user.is_authenticated:
         visit = ArticleVisit.objects.filter(article=OuterRef("pk"), user=user)
         queryset = queryset.annotate(
-            last_seen_at=Subquery(visit.values("last_seen_at")[:1]), **reader_annotations(user)
+            last_seen_at=Subquery(visit.values("last_seen_at")[:1]),
+            **reader_annotations(user),
+            **follow_annotations(user),
         )
     return get_object_or_404(queryset, slug=slug)
 
@@ -91,6 +94,7 @@ def render_article(request, article, *, form=None, status=200, shared=False):
             news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
         ),
         "source_sections": _source_sections(article),
+        "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }
     response = render(request, "articles/detail.html", context, status=status)
     response.thread_page = discussion["thread_page"]

@@ -11,15 +11,20 @@ from accounts.models import User
 from bench.report import emit, p50, percentile
 from discussions.models import Comment
 from discussions.services import article_touch, lock_tree
+from notifications.models import Follow
 
 REPLIES = 30
 REPLY_P50_MS = 20
 # One author per reply keeps every post under the screening rate limits (5 a minute per author).
 REPLIER_PREFIX = "bench-replier-"
+# The fan-out figure: the same replies again, the article followed by this many readers.
+FOLLOWERS = 50
+FOLLOWER_PREFIX = "bench-follower-"
+FANOUT_MS = 5
 
 
-def _repliers() -> list[User]:
-    names = [f"{REPLIER_PREFIX}{n}" for n in range(REPLIES)]
+def _repliers(prefix: str = REPLIER_PREFIX, count: int = REPLIES) -> list[User]:
+    names = [f"{prefix}{n}" for n in range(count)]
     have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     unusable = make_password(None)  # signed in with force_login, never with a password
     User.objects.bulk_create(
@@ -29,48 +34,17 @@ def _repliers() -> list[User]:
 
 
 def reply_times(discussion) -> None:
-    """Time replies posted as signed-in readers, then delete them to keep the size fixed."""
-    article = discussion.article
-    url = f"{article.get_absolute_url()}comments/"
-    rng = random.Random(time.time_ns())  # noqa: S311 - a new sample of parents each run
-    parents = list(
-        Comment.objects.filter(article=article, status=Comment.Status.VISIBLE).values_list(
-            "pk", flat=True
-        )
+    """Time replies (and votes) posted as signed-in readers; then the same replies with the
+    article followed by FOLLOWERS readers, for the cost of the notifications' fan-out."""
+    samples, vote_samples = _reply_samples(discussion.article, _repliers())
+    followers = _repliers(FOLLOWER_PREFIX, FOLLOWERS)
+    Follow.objects.bulk_create(
+        [Follow(user=follower, article=discussion.article) for follower in followers]
     )
-    # One client, signed in as each replier in turn outside the timing: a test Client loads
-    # the middleware (WhiteNoise indexes every static file, ~10 ms) on its first request, which
-    # a running server does once at start, not per reply.
-    client = Client()
-    samples: list[float] = []
-    vote_samples: list[float] = []
-    posted: list[int] = []
-    stamp = time.time_ns()
     try:
-        for n, user in enumerate(_repliers()):
-            client.force_login(user)
-            body = f"Bench reply {stamp}-{n}: I read the original and the translation is fair."
-            started = time.perf_counter()
-            response = client.post(url, {"body": body, "parent": rng.choice(parents)})
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 302:
-                raise RuntimeError(f"reply answered {response.status_code}, not a redirect")
-            posted.append(int(response["Location"].rsplit("#comment-", 1)[1]))
-            if n:  # the first one warms the connection and the code paths
-                samples.append(elapsed)
-            # A vote on the same thread by the same reader, the reply's yardstick; withdrawn
-            # at once (untimed) so the counters stay as they were.
-            target = rng.choice(parents)
-            vote_url = f"/comments/{target}/vote/"
-            started = time.perf_counter()
-            response = client.post(vote_url, {"value": "1"}, HTTP_ACCEPT="application/json")
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code == 200:
-                if response.json()["value"] == 1 and n:
-                    vote_samples.append(elapsed)
-                client.post(vote_url, {"value": "0"}, HTTP_ACCEPT="application/json")
+        followed, _ = _reply_samples(discussion.article, _repliers(f"{REPLIER_PREFIX}f-"))
     finally:
-        _delete(article, posted)
+        Follow.objects.filter(user__in=followers).delete()
     emit(
         "reply_post_2000_p50",
         p50(samples),
@@ -95,6 +69,61 @@ def reply_times(discussion) -> None:
         reply_ms=p50(samples),
         vote_ms=p50(vote_samples),
     )
+    emit(
+        "notification_fanout_50_followers_ms",
+        p50(followed) - p50(samples),
+        "ms",
+        at_most=FANOUT_MS,
+        reply_ms=p50(samples),
+        reply_followed_ms=p50(followed),
+        how=f"reply p50 with the article followed by {FOLLOWERS} readers minus without",
+    )
+
+
+def _reply_samples(article, repliers: list[User]) -> tuple[list[float], list[float]]:
+    """Post one reply per replier and a vote after each; return both lists of ms timings.
+    The replies are deleted afterwards to keep the discussion's size fixed."""
+    url = f"{article.get_absolute_url()}comments/"
+    rng = random.Random(time.time_ns())  # noqa: S311 - a new sample of parents each run
+    parents = list(
+        Comment.objects.filter(article=article, status=Comment.Status.VISIBLE).values_list(
+            "pk", flat=True
+        )
+    )
+    # One client, signed in as each replier in turn outside the timing: a test Client loads
+    # the middleware (WhiteNoise indexes every static file, ~10 ms) on its first request, which
+    # a running server does once at start, not per reply.
+    client = Client()
+    samples: list[float] = []
+    vote_samples: list[float] = []
+    posted: list[int] = []
+    stamp = time.time_ns()
+    try:
+        for n, user in enumerate(repliers):
+            client.force_login(user)
+            body = f"Bench reply {stamp}-{n}: I read the original and the translation is fair."
+            started = time.perf_counter()
+            response = client.post(url, {"body": body, "parent": rng.choice(parents)})
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 302:
+                raise RuntimeError(f"reply answered {response.status_code}, not a redirect")
+            posted.append(int(response["Location"].rsplit("#comment-", 1)[1]))
+            if n:  # the first one warms the connection and the code paths
+                samples.append(elapsed)
+            # A vote on the same thread by the same reader, the reply's yardstick; withdrawn
+            # at once (untimed) so the counters stay as they were.
+            target = rng.choice(parents)
+            vote_url = f"/comments/{target}/vote/"
+            started = time.perf_counter()
+            response = client.post(vote_url, {"value": "1"}, HTTP_ACCEPT="application/json")
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code == 200:
+                if response.json()["value"] == 1 and n:
+                    vote_samples.append(elapsed)
+                client.post(vote_url, {"value": "0"}, HTTP_ACCEPT="application/json")
+    finally:
+        _delete(article, posted)
+    return samples, vote_samples
 
 
 def _delete(article, pks: list[int]) -> None:

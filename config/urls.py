@@ -12,6 +12,7 @@ from config import views
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("discussions.urls")),
+    path("", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

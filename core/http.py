@@ -6,3 +6,18 @@ def parse_page(value: str | None) -> int:
     if value and value.isascii() and value.isdigit() and len(value) <= 9:
         return max(1, int(value))
     return 1
+
+
+def local_target(request, default: str) -> str:
+    """Return the POSTed (or queried) `next` when it is a path of this site, else default:
+    never another site ("//evil", "/\\evil", "javascript:")."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
+        return target
+    return default

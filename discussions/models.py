@@ -277,8 +277,13 @@ class Flag(models.Model):
     """A reader's report that a comment breaks a rule."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    # None once the reader deleted their account: the flag still counts, it names nobody.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
     )
     rule = models.ForeignKey(PolicyRule, on_delete=models.PROTECT, related_name="flags")
     note = models.CharField(_("note"), max_length=500, blank=True)

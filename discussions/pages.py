@@ -19,15 +19,17 @@ from markupsafe import Markup
 
 from core.cache import cache_get, cache_set
 from core.http import parse_page
+from core.text import normalize_body
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.layout import build_nodes, lay_out
+from discussions.mentions import render_body
 from discussions.models import Comment, edit_window_open
 from discussions.services import CommentRejected, comment_submit
 from discussions.sorts import Sort
 
 # Bump the number whenever the thread markup changes, so no page mixes old and new markup.
-FRAGMENT_KEY = "thread:4:{article}:{version}:{sort}:{page}"
+FRAGMENT_KEY = "thread:5:{article}:{version}:{sort}:{page}"
 
 
 @dataclass
@@ -182,6 +184,9 @@ def comment_form_submit(request, article) -> Posted:
         return Posted(redirect_to=article.get_absolute_url() + "#discussion")
     if not form.is_valid():
         return Posted(form=form)
+    if request.POST.get("preview"):
+        attach_preview(form)
+        return Posted(form=form, status=200)
     try:
         comment = comment_submit(
             article=article,
@@ -195,6 +200,14 @@ def comment_form_submit(request, article) -> Posted:
         return Posted(form=form, status=exc.status, retry_after=exc.retry_after)
     announce_hold(request, comment)
     return Posted(redirect_to=landing_url(request.user, article, comment, sort=sort))
+
+
+def attach_preview(form) -> None:
+    """Give a valid comment form the body's HTML as it would be posted (form.preview_html),
+    rendered by the same code as a posted comment. Nothing is saved or screened, and the
+    author's rate limits are not touched: a preview is not a post."""
+    body = normalize_body(form.cleaned_data["body"])
+    form.preview_html = Markup(render_body(body))  # noqa: S704 - sanitized by render_body
 
 
 def announce_hold(request, comment) -> None:

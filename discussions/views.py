@@ -20,7 +20,7 @@ from discussions.models import (
     PolicyVersion,
     edit_window_message,
 )
-from discussions.pages import announce_hold, permalink_context
+from discussions.pages import announce_hold, attach_preview, permalink_context
 from discussions.services import (
     ActionRefused,
     comment_delete,
@@ -164,7 +164,10 @@ def edit(request, pk):
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if form.is_valid() and request.POST.get("preview"):
+            attach_preview(form)
+            status = 200
+        elif form.is_valid():
             try:
                 comment = comment_edit(
                     comment=comment, user=request.user, body=form.cleaned_data["body"]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "articles",
     "discussions",
     "notifications",
+    "outbox",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     # in every response, its own BREACH mitigation, so the secret never repeats verbatim.
     "django.middleware.gzip.GZipMiddleware",
     "config.middleware.RejectBadInputMiddleware",
+    # Answers the discussion state that open article pages poll (discussions/live.py), like the
+    # page cache below and for the same reasons; first, as it is the most frequent request.
+    "discussions.live.DiscussionStateMiddleware",
     # Answers cached anonymous article pages (articles/page_cache.py) before the session, CSRF,
     # auth, messages, CSP and axes middleware below, which a page for every anonymous reader
     # needs none of: a hit costs no query (see PAGE_STATE_SECONDS). Inside RejectBadInput, so
@@ -121,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.unread_notifications",
             ],
         },
     },
@@ -197,6 +202,57 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000
 
+
+def email_from_url(url: str) -> dict:
+    """Return Django's EMAIL_* settings for an smtp:// or smtps:// URL (see README.md)."""
+    # The URL itself never goes into a message: it may hold the password.
+    usage = "EMAIL_URL must look like smtp://[user:pass@]host:port (or smtps://, ?starttls=1)"
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured(f"{usage}; its scheme is not smtp or smtps.")
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{usage}; it names no host.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{usage}; its port is not a number from 0 to 65535.") from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    if set(query) - {"starttls"}:
+        raise ImproperlyConfigured(f"{usage}; starttls is the only query parameter it takes.")
+    starttls = query.get("starttls", ["0"])[-1].strip().lower()
+    if starttls not in {"1", "true", "yes", "on", "0", "false", "no", "off", ""}:
+        raise ImproperlyConfigured(f"{usage}; starttls must be 1 or 0.")
+    use_tls = starttls in {"1", "true", "yes", "on"}
+    use_ssl = parts.scheme == "smtps"
+    if use_ssl and use_tls:
+        raise ImproperlyConfigured(f"{usage}; smtps:// is TLS already and takes no starttls.")
+    return {
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }
+
+
+# Outgoing mail is a row of outbox.OutgoingMail, sent by the task worker (`manage.py
+# db_worker`, which `make run` starts) through the backend below: SMTP when EMAIL_URL is set,
+# otherwise one .eml file per message in OUTBOX_MAIL_DIR.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OUTBOX_MAIL_DIR = BASE_DIR / ".mail"
+if os.environ.get("EMAIL_URL"):
+    _smtp = email_from_url(os.environ["EMAIL_URL"])
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _smtp["EMAIL_HOST"], _smtp["EMAIL_PORT"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _smtp["EMAIL_HOST_USER"], _smtp["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _smtp["EMAIL_USE_TLS"], _smtp["EMAIL_USE_SSL"]
+else:
+    EMAIL_BACKEND = "outbox.backends.EmlFileBackend"
+EMAIL_TIMEOUT = 10  # seconds; a server that hangs holds one worker that long, then a retry
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "crosstalk <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -225,6 +281,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# Where the site is reached from outside: the base of every link in a mail.
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
 # crosstalk's own knobs.
 CROSSTALK = {
     # Most comments one discussion page renders before "Load more comments".
@@ -248,5 +307,9 @@ CROSSTALK = {
     # answering an anonymous reader from the page cache (articles/page_cache.py): another
     # worker's write reaches anonymous readers within this many seconds; this worker's own
     # writes at once. 0 reads the version on every request.
+    # How long after an event its "immediately" mail waits for more events to join it.
+    "MAIL_DELAY_SECONDS": int(os.environ.get("CROSSTALK_MAIL_DELAY_SECONDS", "60")),
+    # When the daily notification digests go out (hour of the day, UTC).
+    "DIGEST_HOUR": int(os.environ.get("CROSSTALK_DIGEST_HOUR", "7")),
     "PAGE_STATE_SECONDS": float(os.environ.get("CROSSTALK_PAGE_STATE_SECONDS", "1")),
 }

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from discussions import signals
 from discussions.models import (
     Comment,
     Flag,
@@ -58,11 +59,31 @@ def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, not
     if action == Action.FEATURE and comment.status != Status.VISIBLE:
         raise ModerationError(_("Only a visible comment can be featured."), code="not_visible")
     with transaction.atomic():
+        was = comment.status
         Comment.objects.filter(pk=comment.pk).update(**changes)
         if action in (Action.APPROVE, Action.REMOVE, Action.SPAM):
             comment.flags.filter(resolved=False).update(resolved=True)
         log_action(action=action, moderator=moderator, comment=comment, rule=rule, note=note)
         article_touch(article_id=comment.article_id)
+        _tell(comment, action=action, was=was, moderator=moderator, rule=rule)
+
+
+def _tell(comment: Comment, *, action: str, was: str, moderator, rule) -> None:
+    """Notify of a decision: its author, and on the approval of a held comment, the readers
+    it replies to, mentions or interests, as if it were posted now."""
+    if action == Action.APPROVE and was == Status.PENDING:
+        comment.status = Status.VISIBLE
+        signals.comment_decided.send(
+            Comment, comment=comment, decision="approved", moderator=moderator
+        )
+        signals.comment_published.send(Comment, comment=comment)
+    elif action in (Action.REMOVE, Action.SPAM) and was not in (Status.REMOVED, Status.SPAM):
+        signals.comment_withdrawn.send(Comment, comment=comment)
+        signals.comment_decided.send(
+            Comment, comment=comment, decision="removed", moderator=moderator, rule=rule
+        )
+    elif action == Action.FEATURE:
+        signals.comment_featured.send(Comment, comment=comment, moderator=moderator)
 
 
 def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> bool:
@@ -113,6 +134,8 @@ def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> 
                     note=_("{n} reader flags").format(n=flaggers),
                 )
                 article_touch(article_id=comment.article_id)
+                signals.comment_withdrawn.send(Comment, comment=comment)
+                signals.comment_decided.send(Comment, comment=comment, decision="held")
             return bool(held)
     except IntegrityError:
         raise ModerationError(

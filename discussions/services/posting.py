@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from articles import page_cache
 from articles.models import Article
-from core.text import normalize_body, render_comment
-from discussions import screening
+from core.text import normalize_body
+from discussions import screening, signals
+from discussions.mentions import render_body
 from discussions.models import (
     Comment,
     CommentRevision,
@@ -81,6 +82,7 @@ def comment_submit(
             )
             if verdict:
                 _log_hold(comment, verdict, note=_("held by screening ({code})"))
+                signals.comment_decided.send(Comment, comment=comment, decision="held")
             return comment
         RejectedComment.objects.create(
             article=article, author=author, body=body, code=verdict.code, reason=verdict.message
@@ -160,7 +162,7 @@ def comment_post(
             parent=parent,
             author=author,
             body=body,
-            body_html=render_comment(body),
+            body_html=render_body(body),
             created_at=created_at or timezone.now(),
             status=status,
             hold_reason=hold_reason,
@@ -168,6 +170,7 @@ def comment_post(
         )
         comment.save()
         article_touch(article_id=article.pk, count_change=int(status == Comment.Status.VISIBLE))
+        signals.comment_published.send(Comment, comment=comment)
     return comment
 
 
@@ -202,13 +205,15 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
         )
         if verdict and verdict.action == screening.REJECT:
             raise ModerationError(verdict.message, code=verdict.code, status=verdict.status)
-        changes = {"body": body, "body_html": render_comment(body), "edited_at": timezone.now()}
+        changes = {"body": body, "body_html": render_body(body), "edited_at": timezone.now()}
         if verdict:  # held for review
             changes.update(status=Comment.Status.PENDING, hold_reason=verdict.message)
         CommentRevision.objects.create(comment=comment, body=comment.body)
         Comment.objects.filter(pk=comment.pk).update(**changes)
         if verdict:
             _log_hold(comment, verdict, note=_("held after its author's edit ({code})"))
+            signals.comment_withdrawn.send(Comment, comment=comment)
+            signals.comment_decided.send(Comment, comment=comment, decision="held")
         article_touch(article_id=comment.article_id)
     comment.refresh_from_db()
     return comment
@@ -224,4 +229,5 @@ def comment_delete(*, comment: Comment, user) -> None:
         Comment.objects.filter(pk=comment.pk).update(
             status=Comment.Status.DELETED, is_featured=False
         )
+        signals.comment_withdrawn.send(Comment, comment=comment)
         article_touch(article_id=comment.article_id)

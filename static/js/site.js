@@ -293,6 +293,40 @@
     });
   }
 
+  /* #follow-state (signed-in readers): which comments' replies they follow or muted. Each
+     shown comment gets "Follow replies" and "Mute" buttons that submit the page's
+     #follow-form (its CSRF token); without JavaScript, a comment's own page has them. */
+
+  function followButton(id, action, label) {
+    var button = doc.createElement("button");
+    button.type = "submit";
+    button.className = "link-button follow-toggle follow-" + action;
+    button.setAttribute("form", "follow-form");
+    button.setAttribute("formaction", "/comments/" + id + "/" + action + "/");
+    button.textContent = label;
+    return button;
+  }
+
+  function applyFollowState() {
+    var island = doc.getElementById("follow-state");
+    if (!island || !doc.getElementById("follow-form")) return;
+    var state;
+    try { state = JSON.parse(island.textContent); } catch (e) { return; }
+    var labels = state.labels || {};
+    var followed = {}, muted = {};
+    (state.followed || []).forEach(function (id) { followed[id] = true; });
+    (state.muted || []).forEach(function (id) { muted[id] = true; });
+    doc.querySelectorAll("ol.thread article.comment:not(.comment-placeholder)").forEach(function (comment) {
+      var footer = comment.querySelector(":scope > .comment-actions");
+      if (!footer || footer.querySelector(".follow-toggle")) return;
+      var id = comment.id.replace("comment-", "");
+      footer.appendChild(doc.createTextNode(" "));
+      footer.appendChild(followButton(id, "follow", followed[id] ? labels.unfollow : labels.follow));
+      footer.appendChild(doc.createTextNode(" "));
+      footer.appendChild(followButton(id, "mute", muted[id] ? labels.unmute : labels.mute));
+    });
+  }
+
   /* ---------- Collapse replies ---------- */
 
   function countComments(list) {
@@ -480,6 +514,7 @@
 
   function start() {
     applyReaderState();
+    applyFollowState();
     focusTarget();
     enhanceToggles(doc);
     doc.querySelectorAll("form.comment-form").forEach(function (form) {
@@ -492,4 +527,240 @@
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start);
   else start();
+})();
+
+/* ---------- Live discussion: "3 new comments — show" ----------
+   The page's .live-discussion box names the discussion state URL, the version and comment count
+   the page was rendered with, the poll interval (seconds) and the translated labels. While the
+   tab is visible the script asks every interval, doubles the wait after each unchanged answer
+   (up to 5 minutes), starts again on a change or when the tab comes back, and stops when the
+   discussion is quiet (no comment for 14 days). The browser revalidates each answer with its
+   ETag, so an unchanged one is a 304. "Show" merges the new comments of a fresh copy of this page
+   into the thread, leaving open reply forms, collapsed replies and loaded pages alone; without
+   fetch it simply follows its link. */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var MAX_DELAY = 300000;
+  var box = doc.querySelector(".live-discussion[data-live-url]");
+  if (!box || !window.fetch || !window.DOMParser) return;
+  var link = box.querySelector("a.live-discussion-show");
+  if (!link) return;
+
+  var minDelay = (Number(box.getAttribute("data-live-interval")) || 20) * 1000;
+  var delay = minDelay;
+  var version = box.getAttribute("data-version");
+  var seen = Number(box.getAttribute("data-comments")) || 0;
+  var timer = null;
+  var inFlight = false;
+  var stopped = false;
+  var lastPoll = Date.now();
+
+  function label(n) {
+    var text = box.getAttribute(n === 1 ? "data-label-one" : "data-label-other") || "{n}";
+    return text.replace("{n}", String(n));
+  }
+
+  function showCount(n) {
+    if (n > 0) {
+      link.textContent = label(n);
+      link.hidden = false;
+    } else {
+      link.hidden = true;
+      link.textContent = "";
+    }
+  }
+
+  function schedule(wait) {
+    clearTimeout(timer);
+    timer = null;
+    if (stopped || doc.visibilityState !== "visible") return;
+    timer = setTimeout(poll, wait);
+  }
+
+  function poll() {
+    timer = null;
+    if (inFlight || stopped) return;
+    inFlight = true;
+    lastPoll = Date.now();
+    var url = box.getAttribute("data-live-url") + "?seen=" + encodeURIComponent(String(seen));
+    fetch(url, { cache: "no-cache", credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (state) {
+        var changed = String(state.version) !== version;
+        version = String(state.version);
+        showCount(Number(state["new"]) || 0);
+        if (state.quiet) stopped = true;
+        delay = changed ? minDelay : Math.min(delay * 2, MAX_DELAY);
+      })
+      .catch(function () {
+        delay = Math.min(delay * 2, MAX_DELAY);
+      })
+      .then(function () {
+        inFlight = false;
+        schedule(delay);
+      });
+  }
+
+  doc.addEventListener("visibilitychange", function () {
+    if (doc.visibilityState !== "visible") {
+      clearTimeout(timer);
+      timer = null;
+      return;
+    }
+    delay = minDelay;
+    schedule(Math.max(0, minDelay - (Date.now() - lastPoll)));
+  });
+
+  /* ----- Show: merge the new comments in place ----- */
+
+  function commentOf(node) {
+    return node && node.parentElement ? node.parentElement.closest("article.comment") : null;
+  }
+
+  /* The element a comment hangs in its list by: its <li>, or itself when lists hold comments. */
+  function itemOf(comment) {
+    var item = comment;
+    while (item.parentElement && !/^(OL|UL)$/.test(item.parentElement.tagName)) {
+      item = item.parentElement;
+    }
+    return item.parentElement ? item : comment;
+  }
+
+  /* Return the list in this page that stands for `list` of the fresh page, made when missing. */
+  function counterpartList(list, thread) {
+    if (list.matches("ol.thread")) return thread;
+    if (list.id && doc.getElementById(list.id)) return doc.getElementById(list.id);
+    var parent = commentOf(list);
+    var mine = parent && doc.getElementById(parent.id);
+    if (!mine) return null;
+    var toggle = parent.querySelector(":scope > button.collapse-toggle");
+    if (toggle && !mine.querySelector(":scope > button.collapse-toggle")) {
+      mine.appendChild(enhance(doc.importNode(toggle, true)));
+    }
+    var made = doc.importNode(list.cloneNode(false), true);
+    mine.appendChild(made);
+    return made;
+  }
+
+  function enhance(root) {
+    var toggles = root.matches && root.matches("button.collapse-toggle") ? [root] : [];
+    if (root.querySelectorAll) {
+      toggles = toggles.concat(Array.prototype.slice.call(root.querySelectorAll("button.collapse-toggle[aria-controls]")));
+    }
+    toggles.forEach(function (button) {
+      if (!button.hasAttribute("data-hide-label")) {
+        button.setAttribute("data-hide-label", button.textContent.trim());
+      }
+      button.hidden = false;
+    });
+    return root;
+  }
+
+  function ownLinks(freshPage, ids) {
+    var island = freshPage.getElementById("reader-state");
+    var state = null;
+    try { state = island ? JSON.parse(island.textContent) : null; } catch (e) { state = null; }
+    if (!state || !state.own) return;
+    var labels = state.labels || {};
+    ids.forEach(function (id) {
+      var pk = id.replace("comment-", "");
+      if (!(pk in state.own)) return;
+      var footer = doc.querySelector("#" + id + " > .comment-actions");
+      if (!footer || footer.querySelector(".delete-link")) return;
+      var permalink = footer.querySelector("a.permalink");
+      var base = permalink ? permalink.getAttribute("href") : "/comments/" + pk + "/";
+      [["edit-link", "edit/", labels.edit, state.own[pk]], ["delete-link", "delete/", labels["delete"], true]]
+        .forEach(function (spec) {
+          if (!spec[3] || !spec[2]) return;
+          var a = doc.createElement("a");
+          a.className = spec[0];
+          a.href = base + spec[1];
+          a.textContent = spec[2];
+          footer.appendChild(doc.createTextNode(" "));
+          footer.appendChild(a);
+        });
+    });
+  }
+
+  function merge(freshPage) {
+    var thread = doc.querySelector("section.discussion ol.thread");
+    var fresh = freshPage.querySelector("section.discussion ol.thread");
+    if (!thread || !fresh) return null;
+    var added = [];
+    fresh.querySelectorAll("article.comment[id^='comment-']").forEach(function (comment) {
+      if (doc.getElementById(comment.id)) return; // on screen already, or came in with its parent
+      var item = itemOf(comment);
+      var list = counterpartList(item.parentElement, thread);
+      if (!list) return; // its parent is not on this page
+      var before = item.previousElementSibling;
+      var anchor = null;
+      while (before && !anchor) {
+        var held = before.matches("article.comment") ? before : before.querySelector("article.comment");
+        var mine = held && doc.getElementById(held.id);
+        if (mine && mine !== held) anchor = itemOf(mine);
+        before = before.previousElementSibling;
+      }
+      var node = enhance(doc.importNode(item, true));
+      if (anchor && anchor.parentElement === list) anchor.after(node);
+      else list.insertBefore(node, list.firstElementChild);
+      node.querySelectorAll("article.comment[id]").forEach(function (el) { added.push(el.id); });
+      if (node.matches("article.comment")) added.push(node.id);
+    });
+    ["#discussion-title", ".story-header a.jump-to-discussion"].forEach(function (selector) {
+      var mine = doc.querySelector(selector);
+      var theirs = freshPage.querySelector(selector);
+      if (mine && theirs) mine.innerHTML = theirs.innerHTML;
+    });
+    ownLinks(freshPage, added);
+    return added;
+  }
+
+  link.addEventListener("click", function (event) {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    link.setAttribute("aria-busy", "true");
+    var href = link.href.split("#")[0];
+    fetch(href, { cache: "no-cache", credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var freshPage = new DOMParser().parseFromString(html, "text/html");
+        var added = merge(freshPage);
+        if (added === null) throw new Error("no thread in the page");
+        var freshBox = freshPage.querySelector(".live-discussion[data-live-url]");
+        if (freshBox) {
+          version = freshBox.getAttribute("data-version");
+          seen = Number(freshBox.getAttribute("data-comments")) || seen;
+        }
+        showCount(0);
+        link.removeAttribute("aria-busy");
+        added.forEach(function (id) { doc.getElementById(id).classList.add("is-new"); });
+        var first = added.length ? doc.getElementById(added[0]) : null;
+        if (first) {
+          if (!first.hasAttribute("tabindex")) first.setAttribute("tabindex", "-1");
+          first.focus();
+        }
+        delay = minDelay;
+        schedule(delay);
+      })
+      .catch(function () {
+        // Load the page itself; the same address with only a new #fragment would not reload.
+        if (href === location.href.split("#")[0]) {
+          location.hash = "discussion";
+          location.reload();
+        } else {
+          location.href = link.href;
+        }
+      });
+  });
+
+  schedule(delay);
 })();

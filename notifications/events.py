@@ -1,0 +1,134 @@
+"""Who is told of what: notifications are written here, in the transaction of their event.
+
+These receive the signals of discussions.signals, which the discussion services send inside
+the transaction of each change (connected in NotificationsConfig.ready).
+
+A comment notifies only once it is in the discussion for everyone (visible, on a public
+article): a held comment notifies nobody until a moderator approves it, and a comment that
+leaves the discussion (removed, spam, deleted by its author, held again) takes its
+notifications out of every inbox. Nobody is told of their own actions, and a moderator's
+identity is never stored on a notification.
+
+Mail is never sent here: once the transaction commits, notifications.tasks schedules it.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from discussions import signals
+from discussions.mentions import mentioned_users
+from discussions.models import Comment
+from notifications.models import POST_KINDS, Follow, Kind, Notification
+from notifications.tasks import schedule_mail
+
+
+def comment_published(sender=None, *, comment: Comment, **kwargs) -> list[Notification]:
+    """Tell readers of a comment that has just entered the discussion for everyone (posted
+    visible, or approved after a hold): its parent's author (reply), the readers it mentions
+    (mention), and those following its article or a subtree it is in (follow). Each reader
+    gets one notification, of the first kind that applies, unless they muted a subtree the
+    comment is in."""
+    if not comment.is_visible() or not comment.article.is_public():
+        return []
+    ancestors = list(
+        Comment.objects.filter(
+            tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght
+        ).values_list("pk", "author_id")
+    )
+    ancestor_ids = [pk for pk, _ in ancestors]
+    follows = list(
+        Follow.objects.filter(
+            Q(article_id=comment.article_id) | Q(comment_id__in=ancestor_ids)
+        ).values_list("user_id", "muted")
+    )
+    muted = {user_id for user_id, is_mute in follows if is_mute}
+    following = [user_id for user_id, is_mute in follows if not is_mute]
+
+    recipients: dict[int, str] = {}
+    parent_author = next((author for pk, author in ancestors if pk == comment.parent_id), None)
+    if parent_author is not None:
+        recipients[parent_author] = Kind.REPLY
+    for user in mentioned_users(comment.body):
+        recipients.setdefault(user.pk, Kind.MENTION)
+    for user_id in following:
+        recipients.setdefault(user_id, Kind.FOLLOW)
+    recipients.pop(comment.author_id, None)
+    for user_id in muted:
+        recipients.pop(user_id, None)
+    if not recipients:
+        return []
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id, kind=kind, comment=comment, actor_id=comment.author_id
+            )
+            for user_id, kind in recipients.items()
+        ],
+        ignore_conflicts=True,  # the comment was approved again after a hold: told once
+    )
+    recount_unread(recipients)
+    schedule_mail(recipients)
+    return created
+
+
+def comment_withdrawn(sender=None, *, comment: Comment, **kwargs) -> None:
+    """Take a comment that left the discussion out of every inbox but its author's."""
+    told = Notification.objects.filter(comment=comment, kind__in=POST_KINDS)
+    recipients = list(told.values_list("recipient_id", flat=True))
+    if recipients:
+        told.delete()
+        recount_unread(recipients)
+
+
+def comment_decided(
+    sender=None, *, comment: Comment, decision: str, moderator=None, rule=None, **kwargs
+) -> None:
+    """Tell the author of a comment that it was held, approved or removed (citing the rule).
+    A moderator deciding on their own comment is not told of it."""
+    author_id = comment.author_id
+    if author_id is None or (moderator is not None and moderator.pk == author_id):
+        return
+    Notification.objects.create(
+        recipient_id=author_id,
+        kind=Kind.MODERATION,
+        comment=comment,
+        decision=decision,
+        rule=rule,
+    )
+    recount_unread([author_id])
+    schedule_mail({author_id: Kind.MODERATION})
+
+
+def comment_featured(sender=None, *, comment: Comment, moderator=None, **kwargs) -> None:
+    """Tell the author that the editors picked their comment (once per comment)."""
+    author_id = comment.author_id
+    if author_id is None or (moderator is not None and moderator.pk == author_id):
+        return
+    if Notification.objects.filter(comment=comment, kind=Kind.FEATURED).exists():
+        return
+    Notification.objects.create(
+        recipient_id=author_id, kind=Kind.FEATURED, comment=comment, actor=None
+    )
+    recount_unread([author_id])
+    schedule_mail({author_id: Kind.FEATURED})
+
+
+def recount_unread(user_ids) -> None:
+    """Set each reader's unread count (User.unread_notifications) from their notifications,
+    in this transaction: exact whatever ran concurrently, one UPDATE for all of them."""
+    unread = (
+        Notification.objects.filter(recipient_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    get_user_model().objects.filter(pk__in=list(user_ids)).update(
+        unread_notifications=Coalesce(Subquery(unread), 0)
+    )
+
+
+def connect() -> None:
+    for name in ("comment_published", "comment_withdrawn", "comment_decided", "comment_featured"):
+        getattr(signals, name).connect(globals()[name], dispatch_uid=f"notifications.{name}")

@@ -42,10 +42,11 @@ def main(argv=None) -> int:
         emit(f"dataset_{size}_comments", shape.pop("comments"), "comments", **shape)
 
     if "queries" in sections:
-        from bench.render import query_counts
+        from bench.render import query_counts, unread_count_queries
 
         progress("SQL queries per article page")
         query_counts(discussions, reader)
+        unread_count_queries(discussions, reader)
     if "render" in sections:
         from bench.render import first_page_times
 

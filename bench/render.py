@@ -9,8 +9,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from bench.floor import tree_floor_ms
 from bench.naive import render_naive
 from bench.report import Stopwatch, emit, p50, percentile, progress
+from discussions.models import Comment
 from discussions.pages import thread_fragment
 from discussions.sorts import Sort
+from notifications.events import recount_unread
+from notifications.models import Kind, Notification
 
 MAX_QUERIES = 8
 FIRST_PAGE_P50_MS = {2_000: 30, 10_000: 40}
@@ -57,6 +60,37 @@ def query_counts(discussions, reader) -> None:
                 cached=_cached_count(client, article),
                 detail="every sort, pages 1 and 2, uncached",
             )
+
+
+def unread_count_queries(discussions, reader) -> None:
+    """Print how many queries the header's unread count adds to a signed-in page: the same
+    page with no unread notification and with three."""
+    article = discussions[2_000].article
+    client = Client()
+    client.force_login(reader)
+    counts = []
+    targets = list(Comment.objects.filter(article=article).order_by("pk")[:3])
+    for unread in (0, 3):
+        Notification.objects.filter(recipient=reader).delete()
+        Notification.objects.bulk_create(
+            Notification(recipient=reader, kind=Kind.REPLY, comment=c) for c in targets[:unread]
+        )
+        recount_unread([reader.pk])
+        counts.append(_cached_count(client, article))
+        page = client.get(article.get_absolute_url()).content.decode()
+        if f'data-unread-count="{unread}"' not in page:
+            raise RuntimeError(f"the signed-in page does not show {unread} unread")
+    Notification.objects.filter(recipient=reader).delete()
+    recount_unread([reader.pk])
+    emit(
+        "sql_queries_unread_count_added",
+        counts[1] - counts[0],
+        "queries",
+        at_most=1,
+        without=counts[0],
+        with_unread=counts[1],
+        how="signed-in 2,000-comment page, fragment cached: 3 unread notifications vs none",
+    )
 
 
 def _cached_count(client: Client, article) -> int:

@@ -716,6 +716,13 @@
       var theirs = freshPage.querySelector(selector);
       if (mine && theirs) mine.innerHTML = theirs.innerHTML;
     });
+    // The header's notifications link (signed-in readers): the fresh page has the new count.
+    var bell = doc.querySelector("a.notifications-link");
+    var freshBell = freshPage.querySelector("a.notifications-link");
+    if (bell && freshBell) {
+      bell.innerHTML = freshBell.innerHTML;
+      bell.setAttribute("aria-label", freshBell.getAttribute("aria-label") || "");
+    }
     ownLinks(freshPage, added);
     return added;
   }

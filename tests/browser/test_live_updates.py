@@ -121,3 +121,41 @@ def test_without_a_change_no_button_shows_and_votes_do_not_count(page):
 
     assert len(asked) == 1
     expect(page.locator("a.live-discussion-show")).to_be_hidden()
+
+
+def test_a_reply_to_the_readers_comment_shows_as_new_and_in_their_unread_count(
+    page, browser, live_server
+):
+    article = make_article()
+    reader = make_user(username="ara", display_name="Ara")
+    mine = make_comment(article, author=reader, body="What I think")
+    writer = make_user(username="bo", display_name="Bo")
+
+    page.clock.install()
+    log_in(page, reader.username)
+    page.goto(article.get_absolute_url())
+    badge = page.locator("header [data-unread-count]")
+    expect(badge).to_have_attribute("data-unread-count", "0")
+
+    other = browser.new_context(base_url=live_server.url)
+    try:
+        theirs = other.new_page()
+        log_in(theirs, writer.username)
+        theirs.goto(article.get_absolute_url())
+        theirs.click(f"#comment-{mine.pk} .reply-link")
+        theirs.fill(f"#comment-{mine.pk} form.inline-reply textarea", "@ara I disagree")
+        with theirs.expect_navigation():
+            theirs.click(f"#comment-{mine.pk} form.inline-reply button[type=submit]")
+    finally:
+        other.close()
+
+    page.clock.run_for(POLL_MS + 1_000)
+    show = page.locator("a.live-discussion-show")
+    expect(show).to_have_text("1 new comment — show")
+    show.click()
+    expect(page.locator(f"#comment-{mine.pk} article.comment[data-depth='1']")).to_contain_text(
+        "I disagree"
+    )
+    expect(badge).to_have_attribute("data-unread-count", "1")
+    page.click("a.notifications-link")
+    expect(page.locator("li.notification[data-kind=reply][data-unread=true]")).to_have_count(1)

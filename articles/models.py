@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 
 from core.text import sanitize_article_html, strip_tags_text
 
@@ -42,6 +44,39 @@ class Tag(models.Model):
         return reverse("articles:tag", args=[self.slug])
 
 
+# What the admin's rich-text editor (django-prose-editor) offers for an article body: the
+# elements core.text.ARTICLE_TAGS keeps, nothing more, so what an editor writes is what is
+# published. No h1 (the page's title is the one h1), no classes, styles, colours or tables.
+ARTICLE_BODY_EDITOR = {
+    "Paragraph": True,
+    "HardBreak": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Blockquote": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "HorizontalRule": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "History": True,
+}
+
+
+def article_body_clean(html: str) -> str:
+    """Return the editor's HTML sanitized for an article; an editor left empty (ProseMirror
+    always sends one empty paragraph) gives an empty string, so "required" still holds."""
+    html = sanitize_article_html(html)
+    if not strip_tags_text(html) and "<img" not in html:
+        return ""
+    return html
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -67,8 +102,13 @@ class Article(models.Model):
     dek = models.TextField(
         _("dek"), blank=True, help_text=_("One or two sentences under the title.")
     )
-    body = models.TextField(
-        _("body"), help_text=_("HTML: paragraphs, headings, links, images with captions.")
+    # Edited in the admin with django-prose-editor; sanitized by the form (article_body_clean)
+    # and again by save(), whoever writes it.
+    body = ProseEditorField(
+        _("body"),
+        config={"extensions": ARTICLE_BODY_EDITOR},
+        sanitize=article_body_clean,
+        help_text=_("Paragraphs, headings, links, quotes, lists, images with captions."),
     )
     source_name = models.CharField(_("source publication"), max_length=120, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
@@ -108,6 +148,12 @@ class Article(models.Model):
     external_id = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save (the admin's, an import's) keeps a whole copy of the row, with who made it
+    # (simple_history's HistoryRequestMiddleware): the admin's history, and the public
+    # corrections log, are built on these revisions. The counters above move by UPDATE, so
+    # comments and votes add no revision. The admin never reverts to one (ArticleAdmin): that
+    # would move discussion_version back to a name already used by cached fragments.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -171,6 +217,16 @@ class SourceComment(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_comments")
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    # The language the comment was written in (its lang on the page): often the article's,
+    # not always (a Korean Naver comment under a Chinese story). Empty means the article's,
+    # and save() writes that down, so a stored row always names its language.
+    language = models.CharField(
+        _("original language"),
+        max_length=3,
+        choices=Article.Language.choices,
+        blank=True,
+        help_text=_("Empty: the article's source language."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     text = models.TextField(_("translated text"))
     original_text = models.TextField(_("original text"), blank=True)
@@ -178,12 +234,19 @@ class SourceComment(models.Model):
     downvotes = models.PositiveIntegerField(_("down votes on the platform"), null=True, blank=True)
     translator_note = models.TextField(_("translator's note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         # Sections appear in the order of their first comment's position.
         ordering = ["position", "id"]
 
     def __str__(self):
         return f"{self.get_platform_display()} #{self.position}"
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = self.article.source_language
+        super().save(*args, **kwargs)
 
 
 class ArticleVisit(models.Model):

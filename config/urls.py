@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("admin/", include("staff_auth.urls")),
     path("admin/", admin.site.urls),
     path("feed/", LatestArticlesFeed(), name="feed"),
     path(

@@ -34,3 +34,6 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Staff need a second factor for the admin (staff_auth/); CROSSTALK_STAFF_2FA=0 turns it off.
+CROSSTALK_STAFF_2FA = env_bool("CROSSTALK_STAFF_2FA", True)

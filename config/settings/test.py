@@ -18,3 +18,5 @@ CACHES = {  # noqa: F405
 # Serve static files from the app folders; the suite never runs collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Staff sign in with a password alone; tests/staff_auth turns the second factor on.
+CROSSTALK_STAFF_2FA = False

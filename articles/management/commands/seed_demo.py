@@ -43,6 +43,7 @@ class DemoSourceComment(NamedTuple):
     upvotes: int | None = None
     downvotes: int | None = None
     translator_note: str = ""
+    language: str = ""  # empty: the article's source language
 
 
 def demo_content_load(path: Path = CONTENT_PATH) -> tuple[str, list[tuple[str, str]], list[dict]]:
@@ -136,8 +137,10 @@ def demo_article_create(*, spec: dict, users: dict[str, User], now) -> Article:
     source_comments = []
     for item in spec["source_comments"]:
         positions[item.platform] = positions.get(item.platform, 0) + 1
+        # bulk_create skips SourceComment.save(), which would fill in the language.
+        fields = item._asdict() | {"language": item.language or article.source_language}
         source_comments.append(
-            SourceComment(article=article, position=positions[item.platform], **item._asdict())
+            SourceComment(article=article, position=positions[item.platform], **fields)
         )
     SourceComment.objects.bulk_create(source_comments)
     discussion_post(article=article, entries=spec["discussion"], users=users, now=now)

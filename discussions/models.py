@@ -334,9 +334,14 @@ class SanctionQuerySet(models.QuerySet):
             models.Q(kind=Sanction.Kind.BAN) | models.Q(until__gt=now)
         )
 
+    def in_force_of(self, user, now=None):
+        """Return the user's sanctions in force, the one that counts (a ban, else the longest
+        suspension) first; user may be an OuterRef, for an annotation."""
+        return self.in_force(now).filter(user=user).order_by("kind", "-until")
+
     def in_force_for(self, user, now=None):
-        """Return the user's sanction in force (a ban first), or None."""
-        return self.in_force(now).filter(user=user).order_by("kind", "-until").first()
+        """Return the user's sanction in force (a ban first), with its rule, or None."""
+        return self.in_force_of(user, now).select_related("rule").first()
 
 
 class Sanction(models.Model):
@@ -353,7 +358,22 @@ class Sanction(models.Model):
     until = models.DateTimeField(
         _("until"), null=True, blank=True, help_text=_("Required for a suspension.")
     )
-    reason = models.CharField(_("reason"), max_length=300)
+    # The public reason: the Comment Policy rule it applies (shown to the reader and in the
+    # public log). Required for every new sanction; rows older than rules may have none.
+    rule = models.ForeignKey(
+        PolicyRule,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="sanctions",
+        verbose_name=_("rule"),
+    )
+    # Private: for moderators only (the admin), never on a public page or in the public log.
+    reason = models.CharField(
+        _("private note for moderators"),
+        max_length=300,
+        blank=True,
+        help_text=_("Seen by moderators only; the reader and the public see the rule."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -368,9 +388,33 @@ class Sanction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} of {self.user}"
 
+    def is_lifted(self) -> bool:
+        return self.lifted_at is not None
+
+    def is_in_force(self, now=None) -> bool:
+        """Return whether it applies now (the same rule as SanctionQuerySet.in_force)."""
+        if self.lifted_at is not None:
+            return False
+        return self.kind == self.Kind.BAN or (
+            self.until is not None and self.until > (now or timezone.now())
+        )
+
 
 class ModerationAction(models.Model):
     """One line of the append-only moderation log."""
+
+    class Source(models.TextChoices):
+        MODERATOR = "moderator", _("a moderator")
+        FLAGS = "flags", _("reader flags")
+        SCREENING = "screening", _("screening")
+
+    # What the public log says for a screening code ("automatic: link limit").
+    SCREENING_LABELS = {
+        "links": _("link limit"),
+        "new_account": _("new account"),
+        "suspect_word": _("wording check"),
+        "premoderation": _("pre-moderated article"),
+    }
 
     class Action(models.TextChoices):
         APPROVE = "approve", _("approved")
@@ -408,7 +452,15 @@ class ModerationAction(models.Model):
     policy_version = models.ForeignKey(
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True
     )
+    # Moderators only (the admin): a moderator's note or a sanction's private note.
     note = models.CharField(max_length=500, blank=True)
+    # Who decided, as a role: the public log names this, never the moderator.
+    source = models.CharField(
+        max_length=12, choices=Source.choices, default=Source.MODERATOR, editable=False
+    )
+    # An automatic step's detail: the screening code ("links"), or the number of reader flags.
+    code = models.CharField(max_length=40, blank=True, editable=False)
+    flag_count = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -422,6 +474,18 @@ class ModerationAction(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("moderation log entries cannot be changed")
         super().save(*args, **kwargs)
+
+    def public_role(self) -> str:
+        """Return who decided, as the public log says it: a role, never a person."""
+        if self.source == self.Source.FLAGS:
+            n = self.flag_count or 0
+            return ngettext("automatic: {n} reader flag", "automatic: {n} reader flags", n).format(
+                n=n
+            )
+        if self.source == self.Source.SCREENING:
+            label = self.SCREENING_LABELS.get(self.code) or gettext("screening")
+            return gettext("automatic: {reason}").format(reason=label)
+        return gettext("a moderator")
 
 
 class RejectedComment(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from articles.models import Article
 from core.http import parse_page
 from discussions import screening
 from discussions.forms import CommentForm, EditForm, FlagForm
@@ -20,11 +21,17 @@ from discussions.models import (
     PolicyVersion,
     edit_window_message,
 )
-from discussions.pages import announce_hold, attach_preview, permalink_context
+from discussions.pages import (
+    announce_hold,
+    attach_preview,
+    permalink_context,
+    reader_annotations,
+)
 from discussions.services import (
     ActionRefused,
     comment_delete,
     comment_edit,
+    flag_check,
     flag_create,
     vote_cast,
 )
@@ -58,12 +65,18 @@ def permalink(request, pk):
     discussion = permalink_context(request, comment)
     if discussion is None:
         raise Http404(_("This comment is not available."))
+    article = comment.article
+    if request.user.is_authenticated:
+        # The reader's own bits of the article (a sanction in force: a notice, not the form).
+        article = Article.objects.annotate(**reader_annotations(request.user)).get(pk=article.pk)
     context = {
         **discussion,
         "comment": comment,
-        "article": comment.article,
+        "article": article,
+        # A removed or deleted comment names no author anywhere on its page.
+        "show_author": comment.is_in_discussion(),
         "form": CommentForm(initial={"parent": comment.pk}),
-        "can_reply": comment.is_visible() and comment.article.accepts_comments(),
+        "can_reply": comment.is_visible() and article.accepts_comments(),
     }
     return render(request, "discussions/permalink.html", context)
 
@@ -118,6 +131,11 @@ def flag(request, pk):
         raise Http404(_("This comment cannot be flagged."))
     if not request.user.is_authenticated:
         return redirect_to_login(comment.get_absolute_url() + "flag/")
+    try:  # refused before the reader fills in the form, not after
+        flag_check(comment=comment, user=request.user)
+    except ActionRefused as exc:
+        context = {"comment": comment, "refusal": exc.message}
+        return render(request, "discussions/flag.html", context, status=exc.status)
     form = FlagForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -131,11 +149,14 @@ def flag(request, pk):
                 )
             except ActionRefused as exc:
                 return _refuse(request, exc.message, exc.status)
+            # Shown beside the comment the reader lands on (site.js moves a message tagged
+            # "for-comment-<id>" there), not at the top of a page scrolled to the comment.
             messages.success(
                 request,
                 _("Thank you. A moderator will review this comment against Rule {number}.").format(
                     number=form.cleaned_data["rule"].number
                 ),
+                extra_tags="" if held else f"for-comment-{comment.pk}",
             )
             if held:
                 # The comment is now hidden from the flagger: its permalink (or anchor) would
@@ -219,9 +240,10 @@ def policy(request):
 
 @require_safe
 def moderation_log(request):
-    actions = ModerationAction.objects.select_related(
-        "moderator", "comment", "article", "policy_version"
-    ).order_by("-created_at", "-id")
+    # Who decided is shown as a role (ModerationAction.public_role): the moderator is not read.
+    actions = ModerationAction.objects.select_related("article", "policy_version").order_by(
+        "-created_at", "-id"
+    )
     page = Paginator(actions, 50).get_page(parse_page(request.GET.get("page")))
     return render(request, "discussions/moderation_log.html", {"page_obj": page})
 

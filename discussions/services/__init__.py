@@ -9,6 +9,7 @@ from discussions.services.imports import ImportedComment, ImportOutcome, comment
 from discussions.services.log import current_policy_version, log_action
 from discussions.services.moderation import (
     comment_moderate,
+    flag_check,
     flag_create,
     policy_publish,
     sanction_lift,
@@ -28,7 +29,7 @@ from discussions.services.votes import vote_cast, votes_recount
 __all__ = [
     "ActionRefused", "CommentRejected", "ImportOutcome", "ImportedComment", "ModerationError",
     "article_touch", "comment_delete", "comment_edit", "comment_moderate", "comment_post",
-    "comment_submit", "comments_import", "current_policy_version", "flag_create", "lock_new_roots",
-    "lock_tree", "log_action", "policy_publish", "sanction_lift", "user_sanction", "vote_cast",
-    "votes_recount",
+    "comment_submit", "comments_import", "current_policy_version", "flag_check", "flag_create",
+    "lock_new_roots", "lock_tree", "log_action", "policy_publish", "sanction_lift",
+    "user_sanction", "vote_cast", "votes_recount",
 ]  # fmt: skip

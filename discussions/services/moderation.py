@@ -43,8 +43,19 @@ def policy_publish() -> PolicyVersion:
         )
 
 
+# A decision is refused when the comment left the state its moderator saw it in: decided (or
+# deleted) by someone else meanwhile. What they saw is the instance they pass in.
+_DECISIONS = (Action.APPROVE, Action.REMOVE, Action.SPAM)
+_DECIDED = (Status.REMOVED, Status.SPAM, Status.DELETED)
+
+
 def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, note="") -> None:
-    """Apply a moderator's decision (approve, remove, spam, feature, unfeature) to a comment."""
+    """Apply a moderator's decision (approve, remove, spam, feature, unfeature) to a comment.
+
+    The comment's row is locked and its status read again inside the transaction, so of two
+    moderators deciding on one comment at once exactly one decision is applied and logged;
+    the other is refused (ModerationError, code "decided", status 409) when the comment is
+    no longer as its moderator saw it: held then, decided now, or removed meanwhile."""
     if action == Action.REMOVE and rule is None:
         raise ModerationError(_("Removing a comment needs the rule it breaks."), code="no_rule")
     changes = {
@@ -56,16 +67,34 @@ def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, not
     }.get(action)
     if changes is None:
         raise ModerationError(_("Unknown moderation action."), code="bad_action")
-    if action == Action.FEATURE and comment.status != Status.VISIBLE:
-        raise ModerationError(_("Only a visible comment can be featured."), code="not_visible")
+    seen = comment.status
     with transaction.atomic():
-        was = comment.status
+        was = (
+            Comment.objects.select_for_update(no_key=True)
+            .filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if was is None:
+            raise ModerationError(_("This comment no longer exists."), code="gone", status=404)
+        if action in _DECISIONS and was != seen and (seen == Status.PENDING or was in _DECIDED):
+            raise ModerationError(
+                _(
+                    "Another moderator decided on this comment meanwhile: it is now “{status}”."
+                ).format(status=Status(was).label),
+                code="decided",
+                status=409,
+            )
+        if action == Action.FEATURE and was != Status.VISIBLE:
+            raise ModerationError(_("Only a visible comment can be featured."), code="not_visible")
         Comment.objects.filter(pk=comment.pk).update(**changes)
-        if action in (Action.APPROVE, Action.REMOVE, Action.SPAM):
+        if action in _DECISIONS:
             comment.flags.filter(resolved=False).update(resolved=True)
         log_action(action=action, moderator=moderator, comment=comment, rule=rule, note=note)
         article_touch(article_id=comment.article_id)
         _tell(comment, action=action, was=was, moderator=moderator, rule=rule)
+        for name, value in changes.items():
+            setattr(comment, name, value)
 
 
 def _tell(comment: Comment, *, action: str, was: str, moderator, rule) -> None:
@@ -88,17 +117,7 @@ def _tell(comment: Comment, *, action: str, was: str, moderator, rule) -> None:
 
 def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> bool:
     """Record a reader's flag; return True when it put the comment on hold for review."""
-    check_reaction(
-        comment,
-        user,
-        allowed=comment.is_flaggable_by(user),
-        error=ModerationError,
-        refusals={
-            "hidden": _("This comment cannot be flagged."),
-            "own": _("You cannot flag your own comment."),
-            "sanctioned": _("Your account cannot flag comments at the moment."),
-        },
-    )
+    flag_check(comment=comment, user=user)
     try:
         with transaction.atomic():
             # Lock the comment row first: concurrent flags on one comment then insert and count
@@ -143,8 +162,41 @@ def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> 
         ) from None
 
 
-def user_sanction(*, user, kind: str, reason: str, moderator, until=None) -> Sanction:
-    """Suspend a user until a date, or ban them; log it."""
+def flag_check(*, comment: Comment, user) -> None:
+    """Raise ModerationError unless the user may flag the comment now: a comment that takes
+    reactions, not their own, not while sanctioned, and not one they flagged already (409)."""
+    check_reaction(
+        comment,
+        user,
+        allowed=comment.is_flaggable_by(user),
+        error=ModerationError,
+        refusals={
+            "hidden": _("This comment cannot be flagged."),
+            "own": _("You cannot flag your own comment."),
+            "sanctioned": _("Your account cannot flag comments at the moment."),
+        },
+    )
+    if Flag.objects.filter(comment=comment, user=user).exists():
+        raise ModerationError(
+            _("You have already flagged this comment."), code="already_flagged", status=409
+        )
+
+
+def user_sanction(
+    *, user, kind: str, moderator, rule: PolicyRule | None = None, until=None, reason: str = ""
+) -> Sanction:
+    """Suspend a user until a date, or ban them, citing the rule they broke; log it.
+
+    reason: the private note for moderators (never public). Only a superuser may sanction a
+    staff account."""
+    if rule is None:
+        raise ModerationError(_("A sanction needs the rule it applies."), code="no_rule")
+    if user.is_staff and not (moderator is not None and moderator.is_superuser):
+        raise ModerationError(
+            _("Only a superuser can sanction a staff account."), code="staff_target", status=403
+        )
+    if kind not in Sanction.Kind.values:
+        raise ModerationError(_("Unknown kind of sanction."), code="bad_kind")
     if kind == Sanction.Kind.SUSPENSION and (until is None or until <= timezone.now()):
         raise ModerationError(_("A suspension needs an end date in the future."), code="bad_until")
     with transaction.atomic():
@@ -152,6 +204,7 @@ def user_sanction(*, user, kind: str, reason: str, moderator, until=None) -> San
             user=user,
             kind=kind,
             until=until if kind == Sanction.Kind.SUSPENSION else None,
+            rule=rule,
             reason=reason,
             created_by=moderator,
         )
@@ -159,12 +212,26 @@ def user_sanction(*, user, kind: str, reason: str, moderator, until=None) -> San
             moderator=moderator,
             action=Action.BAN if kind == Sanction.Kind.BAN else Action.SUSPEND,
             target_user=user,
+            rule=rule,
             note=reason,
         )
     return sanction
 
 
-def sanction_lift(*, sanction: Sanction, moderator, note: str = "") -> None:
+def sanction_lift(*, sanction: Sanction, moderator, note: str = "") -> bool:
+    """Lift a sanction early, logged with the rule it applied; return False when it was
+    lifted already (by someone else meanwhile)."""
     with transaction.atomic():
-        Sanction.objects.filter(pk=sanction.pk).update(lifted_at=timezone.now())
-        log_action(moderator=moderator, action=Action.LIFT, target_user=sanction.user, note=note)
+        lifted = Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now()
+        )
+        if not lifted:
+            return False
+        log_action(
+            moderator=moderator,
+            action=Action.LIFT,
+            target_user=sanction.user,
+            rule=sanction.rule,
+            note=note,
+        )
+    return True

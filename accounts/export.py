@@ -100,17 +100,18 @@ def user_data(user) -> dict:
             .values("article__slug", "comment_id", "muted", "created_at")
         ],
         "mail_settings": {kind: mail.frequency(kind) for kind in Kind.values},
-        # Suspensions and bans of the account, without the moderator who decided them.
+        # Suspensions and bans of the account with the rule they cite; never the moderator
+        # who decided them nor the moderators' private note.
         "sanctions": [
             {
                 "kind": row["kind"],
                 "until": row["until"],
-                "reason": row["reason"],
+                "rule": row["rule__number"],
                 "created": row["created_at"],
                 "lifted": row["lifted_at"],
             }
             for row in Sanction.objects.filter(user_id=user.pk)
             .order_by("created_at", "pk")
-            .values("kind", "until", "reason", "created_at", "lifted_at")
+            .values("kind", "until", "rule__number", "created_at", "lifted_at")
         ],
     }

@@ -32,6 +32,7 @@ from django.utils.cache import patch_vary_headers
 
 from articles.models import Article
 from core.cache import cache_get, cache_set
+from core.gzip_splice import splice
 from core.http import parse_page
 from discussions.sorts import Sort
 
@@ -198,13 +199,17 @@ def cached_response(request, key: str) -> HttpResponse | None:
 def store(request, key: str, response: HttpResponse) -> None:
     """Cache a freshly rendered page with its headers. If this reader takes gzip, compress it
     now and answer with that (GZipMiddleware leaves an encoded response alone); otherwise
-    leave compressing to the first reader who does."""
+    leave compressing to the first reader who does.
+
+    A page the view gave in parts (`gzip_parts`: the text before the thread, the thread's
+    cached deflate stream, the text after) is compressed by splicing them (core/gzip_splice.py),
+    which deflates only the text around the thread."""
     headers = {
         name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS
     }
     cache_set(key, (headers, response.content), PAGE_TIMEOUT)
     if accepts_gzip(request):
-        compressed = _compress(response.content)
+        compressed = _compress_response(response)
         cache_set(key + GZIP_SUFFIX, (headers, compressed), PAGE_TIMEOUT)
         response.content = compressed
         response.headers["Content-Encoding"] = "gzip"
@@ -214,6 +219,15 @@ def store(request, key: str, response: HttpResponse) -> None:
 
 def _compress(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _compress_response(response: HttpResponse) -> bytes:
+    parts = getattr(response, "gzip_parts", None)
+    if parts is not None:
+        before, thread, after = parts
+        if len(before) + thread.length + len(after) == len(response.content):  # still the same
+            return splice(before, thread, after)
+    return _compress(response.content)
 
 
 def _response(headers: dict[str, str], body: bytes, *, gzipped: bool = False) -> HttpResponse:

@@ -1,3 +1,6 @@
+import secrets
+from uuid import uuid4
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.postgres.aggregates import JSONBAgg
@@ -5,13 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from markupsafe import Markup
 
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
+from core.gzip_splice import splice
 from core.http import parse_page
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
 from notifications.pages import follow_annotations, follow_state
@@ -69,6 +77,12 @@ def published_article(slug: str, user=None) -> Article:
     return get_object_or_404(queryset, slug=slug)
 
 
+ARTICLE_TEMPLATE = "articles/detail.html"
+# Stands in for the thread while the page around it renders: random in each process and
+# holding "<", which autoescaping never lets through, so no text on the page can spell it.
+THREAD_SLOT = Markup(f"<!--thread-slot {uuid4().hex}-->")  # noqa: S704 - our own constant
+
+
 def render_article(request, article, *, form=None, status=200, shared=False):
     """Render the article page with its discussion (form: the reader's comment form, bound
     with its errors, to show again).
@@ -84,6 +98,7 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         shared=shared,
         last_seen=getattr(article, "last_seen_at", None),
     )
+    thread_deflated = discussion.pop("thread_deflated")
     url = request.build_absolute_uri(article.get_absolute_url())
     context = {
         **discussion,
@@ -96,8 +111,40 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         "source_sections": _source_sections(article),
         "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }
-    response = render(request, "articles/detail.html", context, status=status)
+    response = _page_response(request, context, thread_deflated, status=status, shared=shared)
     response.thread_page = discussion["thread_page"]
+    return response
+
+
+def _page_response(request, context, thread_deflated, *, status, shared):
+    """Return the rendered page; for a reader who takes gzip, compress only the page around
+    the thread and splice in the thread's cached deflate stream (core/gzip_splice.py), instead
+    of GZipMiddleware compressing the whole page (the thread is most of it) every time.
+
+    The page around the thread is rendered with THREAD_SLOT in its place and cut there. The
+    shared page is answered plain: it carries its parts (`gzip_parts`) for SharedPageMiddleware,
+    which compresses it once per cache entry.
+    """
+    text = render_to_string(ARTICLE_TEMPLATE, {**context, "thread_html": THREAD_SLOT}, request)
+    html = str(context["thread_html"])  # plain str: Markup + str would escape the str
+    before, slot, after = text.partition(THREAD_SLOT)
+    if not slot or THREAD_SLOT in after:  # the template does not show the thread just once
+        return HttpResponse(text.replace(THREAD_SLOT, html), status=status)
+    deflated = None
+    if page_cache.accepts_gzip(request) and settings.DEFAULT_CHARSET.lower() == "utf-8":
+        deflated = thread_deflated()  # UTF-8; None for a private rendering
+    if deflated is None or shared:
+        response = HttpResponse(before + html + after, status=status)
+        if deflated is not None:
+            response.gzip_parts = (before.encode(), deflated, after.encode())
+        return response
+    # The page holds the CSRF token: keep the random-length header GZipMiddleware would add.
+    padding = secrets.randbelow(GZipMiddleware.max_random_bytes)
+    body = splice(before.encode(), deflated, after.encode(), name_padding=padding)
+    response = HttpResponse(body, status=status)
+    response.headers["Content-Encoding"] = "gzip"  # so GZipMiddleware leaves it alone
+    response.headers["Content-Length"] = str(len(body))
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 

@@ -8,9 +8,10 @@ script applies: pressed votes, own-comment links, new marks). Nothing here edits
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
+from uuid import uuid4
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
@@ -18,18 +19,20 @@ from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
 from core.cache import cache_get, cache_set
+from core.gzip_splice import DeflatedFragment, deflate_fragment
 from core.http import parse_page
 from core.text import normalize_body
 from discussions import selectors
 from discussions.forms import CommentForm
 from discussions.layout import build_nodes, lay_out
 from discussions.mentions import render_body
-from discussions.models import Comment, edit_window_open
+from discussions.models import Comment, Sanction, edit_window_open
 from discussions.services import CommentRejected, comment_submit
 from discussions.sorts import Sort
 
 # Bump the number whenever the thread markup changes, so no page mixes old and new markup.
-FRAGMENT_KEY = "thread:5:{article}:{version}:{sort}:{page}"
+# 6: an entry also names where its deflated HTML is kept (deflate_key).
+FRAGMENT_KEY = "thread:6:{article}:{version}:{sort}:{page}"
 
 
 @dataclass
@@ -40,9 +43,35 @@ class Fragment:
     pages: int
     owners: dict = field(default_factory=dict)
     featured: list = field(default_factory=list)
+    # Where the HTML of this very rendering is kept deflated; None for a private rendering.
+    deflate_key: str | None = None
 
     def as_tuple(self):
-        return (self.html, self.comment_ids, self.page, self.pages, self.owners, self.featured)
+        return (
+            self.html,
+            self.comment_ids,
+            self.page,
+            self.pages,
+            self.owners,
+            self.featured,
+            self.deflate_key,
+        )
+
+    def deflated(self) -> DeflatedFragment | None:
+        """Return the HTML as UTF-8, pre-deflated for core.gzip_splice: made by the first
+        response that splices it and cached beside the fragment; None for a private rendering.
+
+        Made on demand, not with the fragment, so a rendering no gzip response needs costs
+        nothing more. Its key names this rendering (not only the article version), so the
+        stream always holds exactly the HTML it stands for, even if the fragment entry was
+        evicted and rendered afresh (the render clock differs)."""
+        if self.deflate_key is None:
+            return None
+        deflated = cache_get(self.deflate_key)
+        if deflated is None:
+            deflated = deflate_fragment(str(self.html).encode())
+            cache_set(self.deflate_key, deflated)
+        return deflated
 
 
 def render_thread(layout, *, sort: Sort, focus_id=None) -> Markup:
@@ -78,6 +107,7 @@ def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None) -> Fra
         html, *rest = cached
         return Fragment(Markup(html), *rest)  # noqa: S704 - our own rendering, cached
     fragment = _render(article, sort=sort, page=page, viewer=None)
+    fragment.deflate_key = f"{key}:deflate:{uuid4().hex}"
     cache_set(key, fragment.as_tuple())
     return fragment
 
@@ -95,13 +125,28 @@ def _render(article, *, sort: Sort, page: int, viewer) -> Fragment:
 
 def reader_annotations(user) -> dict:
     """Return what an article query annotates for a signed-in reader's discussion: whether
-    they have comments awaiting moderation there (so they get a private rendering)."""
+    they have comments awaiting moderation there (so they get a private rendering), and the
+    sanction in force on them, if any (SanctionQuerySet.in_force_of: the comment form then
+    gives way to a notice) as own_sanction_kind, _until, _rule_number and _rule_title, all
+    None without one. Subqueries of the article's own query: no extra query."""
     if not user.is_authenticated:
         return {}
     pending = Comment.objects.filter(
         article=OuterRef("pk"), author=user, status=Comment.Status.PENDING
     )
-    return {"has_own_pending": Exists(pending)}
+    sanction = Sanction.objects.in_force_of(user)
+    return {
+        "has_own_pending": Exists(pending),
+        **{
+            f"own_sanction_{name}": Subquery(sanction.values(column)[:1])
+            for name, column in (
+                ("kind", "kind"),
+                ("until", "until"),
+                ("rule_number", "rule__number"),
+                ("rule_title", "rule__title"),
+            )
+        },
+    }
 
 
 def _private_viewer(user, article):
@@ -115,9 +160,10 @@ def _private_viewer(user, article):
 
 def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> dict:
     """Return the reader's own bits of a shared discussion, as data for the page script:
-    their votes (id → 1 or -1), their comments (id → still editable) and the comments others
-    posted since last_seen."""
+    their votes (id → 1 or -1), the comments they flagged, their own comments (id → still
+    editable) and the comments others posted since last_seen."""
     now = timezone.now()
+    votes, flagged = selectors.own_reactions(user, comment_ids)
     since_ms = last_seen.timestamp() * 1000 if last_seen is not None else None
     own = {}
     new = []
@@ -127,10 +173,15 @@ def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> d
         elif since_ms is not None and created_ms > since_ms:
             new.append(pk)
     return {
-        "votes": selectors.own_votes(user, comment_ids),
+        "votes": votes,
+        "flagged": flagged,
         "own": own,
         "new": new,
-        "labels": {"edit": gettext("Edit"), "delete": gettext("Delete")},
+        "labels": {
+            "edit": gettext("Edit"),
+            "delete": gettext("Delete"),
+            "flagged": gettext("Flagged"),
+        },
     }
 
 
@@ -154,6 +205,8 @@ def discussion_context(request, article, *, form=None, shared=False, last_seen=N
         "sort": sort,
         "sorts": Sort,
         "thread_html": fragment.html,
+        # For the view, not the template: thread_html pre-deflated, or None (Fragment.deflated).
+        "thread_deflated": fragment.deflated,
         "featured": fragment.featured,
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,

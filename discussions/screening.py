@@ -123,14 +123,18 @@ def rule_sanction(sub: Submission) -> Verdict | None:
     sanction = Sanction.objects.in_force_for(sub.author, sub.now)
     if sanction is None:
         return None
+    # The rule it cites, never the moderators' private note.
+    rule = (
+        _("Rule {number}: {title}").format(number=sanction.rule.number, title=sanction.rule.title)
+        if sanction.rule_id
+        else _("see the Comment Policy")
+    )
     if sanction.kind == Sanction.Kind.BAN:
-        message = _("Your account is banned from commenting. Reason: {reason}").format(
-            reason=sanction.reason
-        )
+        message = _("Your account is banned from commenting ({rule}).").format(rule=rule)
     else:
-        message = _(
-            "Your account is suspended from commenting until {until}. Reason: {reason}"
-        ).format(until=_when(sanction.until), reason=sanction.reason)
+        message = _("Your account is suspended from commenting until {until} ({rule}).").format(
+            until=_when(sanction.until), rule=rule
+        )
     return Verdict(REJECT, "sanctioned", message, status=403)
 
 

@@ -10,10 +10,17 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    Q,
+    SmallIntegerField,
+    Value,
+)
 from django.db.models.functions import Cast, Extract, Floor
 
-from discussions.models import Comment, Vote, author_name, shown_to_q
+from discussions.models import Comment, Flag, Vote, author_name, shown_to_q
 from discussions.sorts import Sort
 
 # One row of a discussion: what the thread template shows of a comment, and what orders it.
@@ -199,12 +206,28 @@ def featured_comments(article) -> list[dict]:
     ]
 
 
-def own_votes(user, comment_ids) -> dict[int, int]:
-    """Return the user's votes on these comments, comment id -> 1 or -1."""
+# What own_reactions reads for a flag, beside the votes' 1 and -1.
+_FLAGGED = 0
+
+
+def own_reactions(user, comment_ids) -> tuple[dict[int, int], list[int]]:
+    """Return the user's votes on these comments (comment id -> 1 or -1) and the ids of
+    those they flagged: one query (votes and flags in one UNION ALL)."""
     if not user.is_authenticated or not comment_ids:
-        return {}
-    return dict(
-        Vote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
-            "comment_id", "value"
-        )
+        return {}, []
+    votes = Vote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
+        "comment_id", "value"
     )
+    flags = (
+        Flag.objects.filter(user=user, comment_id__in=comment_ids)
+        .annotate(mark=Value(_FLAGGED, output_field=SmallIntegerField()))
+        .values_list("comment_id", "mark")
+    )
+    pressed: dict[int, int] = {}
+    flagged: list[int] = []
+    for comment_id, value in votes.union(flags, all=True):
+        if value == _FLAGGED:
+            flagged.append(comment_id)
+        else:
+            pressed[comment_id] = value
+    return pressed, sorted(flagged)

@@ -31,22 +31,24 @@ def comment_published(sender=None, *, comment: Comment, **kwargs) -> list[Notifi
     comment is in."""
     if not comment.is_visible() or not comment.article.is_public():
         return []
-    ancestors = list(
-        Comment.objects.filter(
-            tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght
-        ).values_list("pk", "author_id")
+    # Followers of the article, and followers or muters of a subtree holding the comment
+    # (its ancestors enclose it): one query.
+    in_followed_subtree = Q(
+        comment__tree_id=comment.tree_id,
+        comment__lft__lt=comment.lft,
+        comment__rght__gt=comment.rght,
     )
-    ancestor_ids = [pk for pk, _ in ancestors]
     follows = list(
-        Follow.objects.filter(
-            Q(article_id=comment.article_id) | Q(comment_id__in=ancestor_ids)
-        ).values_list("user_id", "muted")
+        Follow.objects.filter(Q(article_id=comment.article_id) | in_followed_subtree).values_list(
+            "user_id", "muted"
+        )
     )
     muted = {user_id for user_id, is_mute in follows if is_mute}
     following = [user_id for user_id, is_mute in follows if not is_mute]
 
     recipients: dict[int, str] = {}
-    parent_author = next((author for pk, author in ancestors if pk == comment.parent_id), None)
+    # The parent as the posting service read it under the tree's lock (no query), or read now.
+    parent_author = comment.parent.author_id if comment.parent_id else None
     if parent_author is not None:
         recipients[parent_author] = Kind.REPLY
     for user in mentioned_users(comment.body):

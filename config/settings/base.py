@@ -64,13 +64,19 @@ INSTALLED_APPS = [
     "mptt",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "articles",
     "discussions",
     "notifications",
     "outbox",
+    "staff_auth",
     "django_tasks",
     "django_tasks_db",
+    "django_prose_editor",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.RejectBadFormInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "staff_auth.middleware.StaffSecondFactorMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,6 +185,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# Staff reach /admin/ only after a second factor (staff_auth/): a TOTP code or a recovery
+# code. Off here, so development, the test suite and the bench sign staff in with a password
+# alone; on by default under the production settings (prod.py), off there with
+# CROSSTALK_STAFF_2FA=0. Wrong codes lock with the AXES_* numbers above (staff_auth/services.py),
+# in place of django-otp's exponential back-off.
+CROSSTALK_STAFF_2FA = env_bool("CROSSTALK_STAFF_2FA", False)
+OTP_TOTP_ISSUER = "crosstalk"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

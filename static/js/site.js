@@ -291,6 +291,34 @@
       var comment = doc.getElementById("comment-" + id);
       if (comment) comment.classList.add("is-new");
     });
+    // No "Flag" on one's own comments; "Flagged" (no link) on those already flagged.
+    Object.keys(state.own || {}).forEach(function (id) {
+      var flag = doc.querySelector("#comment-" + id + " > .comment-actions > .flag-link");
+      if (flag) flag.remove();
+    });
+    (state.flagged || []).forEach(function (id) {
+      var flag = doc.querySelector("#comment-" + id + " > .comment-actions > a.flag-link");
+      if (!flag) return;
+      var done = doc.createElement("span");
+      done.className = "flag-link is-flagged";
+      done.textContent = labels.flagged || "Flagged";
+      flag.replaceWith(done);
+    });
+  }
+
+  /* A message about one comment (tagged "for-comment-<id>", such as the thanks for a flag)
+     moves beside that comment, where the reader is looking, instead of the top of the page. */
+
+  function placeMessages() {
+    doc.querySelectorAll(".messages .message[class*='for-comment-']").forEach(function (message) {
+      var match = /\bfor-comment-(\d+)\b/.exec(message.className);
+      var footer = match && doc.querySelector("#comment-" + match[1] + " > .comment-actions");
+      if (!footer) return;
+      var box = message.parentNode;
+      message.setAttribute("role", "status");
+      footer.after(message);
+      if (box && !box.querySelector(".message")) box.remove();
+    });
   }
 
   /* #follow-state (signed-in readers): which comments' replies they follow or muted. Each
@@ -515,6 +543,7 @@
   function start() {
     applyReaderState();
     applyFollowState();
+    placeMessages();
     focusTarget();
     enhanceToggles(doc);
     doc.querySelectorAll("form.comment-form").forEach(function (form) {

@@ -52,6 +52,7 @@ def rich(reader, moderator, comment_policy):
     user_sanction(
         user=reader,
         kind=Sanction.Kind.SUSPENSION,
+        rule=policy_rule(2),
         reason="Repeated insults",
         moderator=moderator,
         until=timezone.now() + timedelta(days=1),
@@ -125,7 +126,8 @@ def test_export_holds_everything_of_the_reader(client, reader, rich):
     }
     assert data["mail_settings"]["follow"] == "daily"
     assert set(data["mail_settings"]) == set(Kind.values)
-    assert [s["reason"] for s in data["sanctions"]] == ["Repeated insults"]
+    assert [s["rule"] for s in data["sanctions"]] == [2]
+    assert "Repeated insults" not in json.dumps(data)  # the moderators' private note
 
 
 def test_export_holds_nothing_private_of_anyone_else(client, reader, rich, moderator):

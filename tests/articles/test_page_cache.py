@@ -155,13 +155,23 @@ def test_the_cached_page_is_served_gzipped_to_readers_who_accept_it(client, arti
 
 @pytest.fixture
 def compressions(monkeypatch) -> list[int]:
-    """Record the size of every page the page cache compresses."""
+    """Record the size of every page the page cache compresses, whole or spliced around the
+    thread's cached deflate stream."""
     sizes = []
     real_compress = page_cache.gzip.compress
     monkeypatch.setattr(
         page_cache.gzip,
         "compress",
         lambda data, **kw: sizes.append(len(data)) or real_compress(data, **kw),
+    )
+    real_splice = page_cache.splice
+    monkeypatch.setattr(
+        page_cache,
+        "splice",
+        lambda before, thread, after, **kw: (
+            sizes.append(len(before) + thread.length + len(after))
+            or real_splice(before, thread, after, **kw)
+        ),
     )
     return sizes
 

@@ -305,7 +305,8 @@ def test_no_action_deletes_comment_rows(moderator):
 
 
 def add_sanction(client, user, *, kind, until=None, reason="Repeated personal attacks"):
-    data = {"user": str(user.pk), "kind": kind, "reason": reason, "until_0": "", "until_1": ""}
+    data = {"user": user.username, "kind": kind, "rule": str(policy_rule(2).pk),
+            "reason": reason, "until_0": "", "until_1": ""}  # fmt: skip
     if until is not None:
         local = timezone.localtime(until)
         data.update(until_0=local.strftime("%Y-%m-%d"), until_1=local.strftime("%H:%M:%S"))

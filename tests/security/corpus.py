@@ -154,5 +154,5 @@ def _moderate(corpus: Corpus) -> None:
             hold_reason="<script>window.__xss=1</script>",
         )  # fmt: skip
     )
-    user_sanction(user=corpus.authors[-1], kind=Sanction.Kind.BAN, moderator=mod,
+    user_sanction(user=corpus.authors[-1], kind=Sanction.Kind.BAN, moderator=mod, rule=rules[2],
                   reason="<script>window.__xss=1</script> {{7*7}}")  # fmt: skip

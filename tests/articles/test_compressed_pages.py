@@ -1,0 +1,146 @@
+"""The article page in gzip: the cached thread's deflate stream spliced between the freshly
+compressed page around it (core/gzip_splice.py), read back as exactly the plain page."""
+
+import gzip
+
+import pytest
+from django.middleware import csrf
+from django.shortcuts import render
+
+from articles import views
+from discussions.models import Comment
+from discussions.pages import thread_fragment
+from tests.factories import make_comment, make_discussion, make_moderator, make_user
+
+pytestmark = pytest.mark.django_db
+
+GZIP = {"accept-encoding": "gzip, deflate, br"}
+NON_ASCII = "서울 지하철 2호선 — «quiet cars», café naïve 🚇"
+
+
+@pytest.fixture
+def fixed_csrf_mask(monkeypatch):
+    """Mask the CSRF secret alike in every response (Django masks it afresh in each), so two
+    renderings of one page can be compared byte for byte."""
+    monkeypatch.setattr(csrf, "_get_new_csrf_string", lambda: "m" * csrf.CSRF_SECRET_LENGTH)
+
+
+@pytest.fixture
+def discussed(article):
+    make_discussion(article, count=40)
+    make_comment(article, body=NON_ASCII * 20)
+    return article
+
+
+def cached_thread(article):
+    return thread_fragment(article, sort="best", page=1)
+
+
+def assert_spliced(response):
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_signed_in_page_in_gzip_decompresses_to_the_plain_page(
+    signed_in, discussed, fixed_csrf_mask
+):
+    url = discussed.get_absolute_url()
+    plain = signed_in.get(url)
+    compressed = signed_in.get(url, headers=GZIP)
+
+    assert compressed.status_code == plain.status_code == 200
+    assert_spliced(compressed)
+    assert gzip.decompress(compressed.content) == plain.content
+    assert NON_ASCII in plain.content.decode()
+
+
+def test_signed_in_page_splices_the_cached_thread_stream(signed_in, discussed):
+    response = signed_in.get(discussed.get_absolute_url(), headers=GZIP)
+
+    assert_spliced(response)
+    thread = cached_thread(discussed)
+    deflated = thread.deflated()
+    assert deflated.length == len(str(thread.html).encode())
+    assert deflated.deflate in response.content  # compressed once, not again for this page
+    page = gzip.decompress(response.content).decode()
+    assert page.count(str(thread.html)) == 1
+    assert page.count('name="csrfmiddlewaretoken"') >= 2  # before and after the thread
+
+
+def test_plain_page_is_the_page_rendered_in_one_piece(
+    signed_in, discussed, fixed_csrf_mask, monkeypatch
+):
+    url = discussed.get_absolute_url()
+    spliced_plain = signed_in.get(url).content
+
+    def in_one_piece(request, context, thread_deflated, *, status, shared):
+        return render(request, views.ARTICLE_TEMPLATE, context, status=status)
+
+    monkeypatch.setattr(views, "_page_response", in_one_piece)
+    whole = signed_in.get(url)
+    assert spliced_plain == whole.content
+    compressed_whole = signed_in.get(url, headers=GZIP)  # GZipMiddleware, as before
+    assert gzip.decompress(compressed_whole.content) == spliced_plain
+
+
+def test_reader_without_gzip_gets_an_unencoded_page(signed_in, discussed):
+    response = signed_in.get(discussed.get_absolute_url(), headers={"accept-encoding": "br"})
+
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    assert response.content.startswith(b"<!doctype html>")
+    assert "Accept-Encoding" in response["Vary"]
+    assert str(cached_thread(discussed).html) in response.content.decode()
+
+
+def test_anonymous_page_in_gzip_is_the_plain_page(client, discussed):
+    url = discussed.get_absolute_url()
+    first = client.get(url, headers=GZIP)  # renders and caches the page
+    again = client.get(url, headers=GZIP)  # from the cache
+    plain = client.get(url)
+
+    assert_spliced(first)
+    assert again["Content-Encoding"] == "gzip"
+    assert again.content == first.content
+    assert gzip.decompress(first.content) == plain.content
+    assert not plain.has_header("Content-Encoding")
+    assert b"csrfmiddlewaretoken" not in plain.content
+    assert cached_thread(discussed).deflated().deflate in first.content
+
+
+def test_comment_form_error_page_in_gzip_decompresses_to_the_plain_one(
+    signed_in, discussed, fixed_csrf_mask
+):
+    url = f"/articles/{discussed.slug}/comments/"
+    plain = signed_in.post(url, {"body": "   "})
+    compressed = signed_in.post(url, {"body": "   "}, headers=GZIP)
+
+    assert compressed.status_code == plain.status_code == 400
+    assert_spliced(compressed)
+    page = gzip.decompress(compressed.content)
+    assert page == plain.content
+    assert "the comment is empty" in page.decode()
+
+
+def test_private_rendering_is_compressed_whole(client, discussed):
+    client.force_login(make_moderator())
+
+    response = client.get(discussed.get_absolute_url(), headers=GZIP)
+
+    assert response["Content-Encoding"] == "gzip"  # by GZipMiddleware: nothing cached to splice
+    assert NON_ASCII in gzip.decompress(response.content).decode()
+
+
+def test_reader_with_pending_comment_gets_a_private_page_in_gzip(client, discussed):
+    reader = make_user()
+    make_comment(
+        discussed, author=reader, body="Held for a moderator", status=Comment.Status.PENDING
+    )
+    client.force_login(reader)
+
+    response = client.get(discussed.get_absolute_url(), headers=GZIP)
+
+    assert response["Content-Encoding"] == "gzip"
+    assert cached_thread(discussed).deflated().deflate not in response.content
+    assert "Held for a moderator" in gzip.decompress(response.content).decode()

@@ -9,7 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from discussions.models import Comment, ModerationAction
+from discussions.models import Comment, ModerationAction, Sanction
 from discussions.services import flag_create
 from tests.browser.scene import session_cookie
 from tests.factories import (
@@ -138,6 +138,25 @@ def test_moderator_works_the_queue_with_the_keyboard(browser, live_server):
     assert held.status == Status.PENDING
     assert ModerationAction.objects.filter(action="remove").count() == 1
     assert page.locator("#result_list tbody tr").count() == 2
+
+    # Sanction the comment's author by typing their username, citing a rule, with a note.
+    page.goto(f"/admin/discussions/sanction/add/?comment={flagged.pk}")
+    page.fill("#id_user", flagged.author.username)
+    page.select_option("#id_kind", "ban")
+    page.select_option("#id_rule", label=str(policy_rule(2)))
+    page.fill("#id_reason", "Third warning this month, see the queue notes")
+    with page.expect_navigation():
+        page.locator("input[name=_save]").click()
+    assert Sanction.objects.in_force_for(flagged.author).rule == policy_rule(2)
+
+    # The public log says "a moderator" and the rule: no login, no name, no private note.
+    page.goto("/moderation-log/")
+    log = page.locator("table.mod-log tbody").inner_text()
+    assert log.count("a moderator") >= 2
+    assert "Rule 2" in log
+    table = page.locator("table.mod-log").inner_html()  # the header names the moderator to themself
+    for secret in (moderator.username, moderator.display_name, "Third warning"):
+        assert secret not in table
     context.close()
 
 

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -36,6 +36,7 @@ from accounts.services import (
     user_delete,
     user_settings_save,
 )
+from core.http import local_target
 from notifications.models import Kind, MailSettings
 
 # Password reset requests that lead to a mail, per address and per client address, an hour.
@@ -49,14 +50,7 @@ TAKEN_MEANWHILE = _lazy("This username or email address was taken a moment ago. 
 
 def _safe_next(request) -> str:
     """Return the local path to go to next: only "/..." of this site, otherwise the home page."""
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if (
-        target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    ):
-        return target
-    return "/"
+    return local_target(request, "/")
 
 
 def _form_status(request) -> int:

@@ -5,13 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
-from core.http import parse_page
+from core.http import local_path, parse_page
 from discussions import screening
 from discussions.forms import CommentForm, EditForm, FlagForm
 from discussions.models import (
@@ -87,14 +86,7 @@ def _back_to(request, comment) -> str:
     Only a local path ("/...") is followed; anything else ("foo", "//evil", "/\\evil",
     "javascript:") falls back to the article, so the redirect always stays on this site.
     """
-    default = comment.article.get_absolute_url()
-    target = request.POST.get("next") or default
-    if (
-        not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-        or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    ):
-        target = default
+    target = local_path(request, request.POST.get("next"), comment.article.get_absolute_url())
     return f"{target.split('#')[0]}#comment-{comment.pk}"
 
 

@@ -19,10 +19,12 @@ from markupsafe import Markup
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
+from articles.sources import source_sections
 from core.gzip_splice import splice
 from core.http import parse_page
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
 from notifications.pages import follow_annotations, follow_state
+from translations.pages import article_context as translation_context
 
 
 def _listing(request, queryset, template: str, extra: dict):
@@ -108,7 +110,9 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         "json_ld": json_ld(
             news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
         ),
-        "source_sections": _source_sections(article),
+        "body_html": Markup(article.body),  # noqa: S704 - sanitized on save
+        "source_sections": source_sections(article),
+        **translation_context(request, article),
         "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }
     response = _page_response(request, context, thread_deflated, status=status, shared=shared)
@@ -146,14 +150,6 @@ def _page_response(request, context, thread_deflated, *, status, shared):
     response.headers["Content-Length"] = str(len(body))
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
-
-
-def _source_sections(article) -> list[tuple[str, str, list]]:
-    """Group the article's source comments by platform, in the order the editor set."""
-    sections: dict[str, list] = {}
-    for item in article.source_comments.all():
-        sections.setdefault(item.platform, []).append(item)
-    return [(key, items[0].get_platform_display(), items) for key, items in sections.items()]
 
 
 @require_safe

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("discussions.urls")),
     path("", include("notifications.urls")),
+    path("", include("glossary.urls")),
+    path("", include("translations.urls")),
+    path("", include("search.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

@@ -1,0 +1,1 @@
+/* crosstalk — glossary (loaded with defer; no inline scripts: CSP). */

@@ -1,0 +1,1 @@
+/* crosstalk — reports (loaded with defer; no inline scripts: CSP). */

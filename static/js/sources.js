@@ -1,0 +1,1 @@
+/* crosstalk — sources (loaded with defer; no inline scripts: CSP). */

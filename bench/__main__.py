@@ -7,7 +7,17 @@ import argparse
 import os
 import sys
 
-SECTIONS = ("queries", "render", "tree", "replies", "http", "imports", "mail")
+SECTIONS = (
+    "queries",
+    "render",
+    "tree",
+    "replies",
+    "http",
+    "imports",
+    "mail",
+    "glossary",
+    "search",
+)
 
 
 def main(argv=None) -> int:
@@ -74,6 +84,16 @@ def main(argv=None) -> int:
         from bench.mail import mail_figures
 
         mail_figures()
+    if "glossary" in sections:
+        from bench.glossary import glossary_figures
+
+        progress("glossary linking on the uncached 2,000-comment first page")
+        glossary_figures(discussions)
+    if "search" in sections:
+        from bench.search import search_figures
+
+        progress("search over 10,000 articles and 200,000 comments")
+        search_figures()
     emit("machine_load_1min", os.getloadavg()[0], "load", cpus=os.cpu_count(), when="end")
     progress("done")
     return 0

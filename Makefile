@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | md5sum | cut -c1-10)
 export PORT ?= 8000
 
-.PHONY: run test bench soak stop install db migrate static chromium lint format
+.PHONY: run serve test bench soak stop install db migrate static chromium nginx lint format
 
 install: $(STAMP)
 
@@ -25,18 +25,32 @@ migrate: install db
 static: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
-# DEBUG on (DEBUG=1): development settings. Otherwise the production settings, over plain HTTP
-# on loopback, with a secret key made once for this checkout (.secret_key) unless one is given.
+# The production settings over plain HTTP on loopback, with a secret key made once for this
+# checkout (.secret_key) unless one is given.
+PROD_ENV = export DJANGO_SETTINGS_MODULE=config.settings.prod CROSSTALK_PLAIN_HTTP=$${CROSSTALK_PLAIN_HTTP:-1} \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECRET_KEY="$${SECRET_KEY:-$$(scripts/secret_key.sh)}"
+
+# DEBUG on (DEBUG=1): development settings; otherwise PROD_ENV.
 run: migrate static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "crosstalk: serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops; 'make stop' stops the database)"
 	@if [[ "$${DEBUG,,}" =~ ^(1|true|yes|on)$$ ]]; then \
 	  export DJANGO_SETTINGS_MODULE=config.settings.dev; \
 	else \
-	  export DJANGO_SETTINGS_MODULE=config.settings.prod CROSSTALK_PLAIN_HTTP=$${CROSSTALK_PLAIN_HTTP:-1} \
-	    ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECRET_KEY="$${SECRET_KEY:-$$(scripts/secret_key.sh)}"; \
+	  $(PROD_ENV); \
 	fi; \
 	exec scripts/run.sh
+
+# The production-shaped stack on one machine: nginx (Debian's, installed when missing) on
+# 127.0.0.1:$(PORT) in front of gunicorn on a Unix socket, the task worker, the production
+# settings. Ctrl-C stops it all. See docs/DEPLOYMENT.md.
+serve: migrate static nginx
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "crosstalk: nginx serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops; 'make stop' stops the database)"
+	@$(PROD_ENV); exec scripts/serve.sh
+
+nginx:
+	@scripts/ensure_nginx.sh
 
 chromium:
 	@scripts/ensure_chromium.sh
@@ -49,7 +63,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: migrate chromium lint
+test: migrate chromium nginx lint
 	@scripts/ensure_node_tools.sh
 	@scripts/ensure_redis.sh
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,9 +1,10 @@
-"""gunicorn settings for `make run`: sync workers, which beat gthread on this CPU-bound work."""
+"""gunicorn settings for `make run` and `make serve`: sync workers, which beat gthread on this
+CPU-bound work. `make serve` binds a Unix socket behind nginx (GUNICORN_BIND)."""
 
 import multiprocessing
 import os
 
-bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 timeout = 30

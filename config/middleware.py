@@ -68,3 +68,27 @@ class RejectBadFormInputMiddleware:
             ),
             content_type="text/plain; charset=utf-8",
         )
+
+
+class ProxiedClientMiddleware:
+    """Behind `make serve`'s nginx, take the client's address from X-Real-IP.
+
+    Only with CROSSTALK_BEHIND_PROXY on, and only for a request that came over gunicorn's Unix
+    socket (REMOTE_ADDR empty), which nothing but nginx can reach: a client that talks to a TCP
+    listener directly cannot choose its address with a header. Rate limits, lockouts and the
+    comment's stored address then see the reader, not nginx.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.CROSSTALK_BEHIND_PROXY:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        if not meta.get("REMOTE_ADDR") and meta.get("HTTP_X_REAL_IP"):
+            meta["REMOTE_ADDR"] = meta["HTTP_X_REAL_IP"]
+        return self.get_response(request)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make run`'s last step: gunicorn and the task worker that sends mail, side by side in the
-# foreground. Ctrl-C stops both; when either exits, the other is stopped too, and the script
-# exits with the status of the one that stopped first. The environment (settings module,
-# SECRET_KEY, PORT, …) comes from the Makefile.
+# foreground (and nginx in front, when scripts/serve.sh sets CROSSTALK_NGINX_CONF). Ctrl-C stops
+# them all; when one exits, the others are stopped too, and the script exits with the status of
+# the one that stopped first. The environment (settings module, SECRET_KEY, PORT, …) comes from
+# the Makefile.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,10 +18,16 @@ $BIN/gunicorn -c gunicorn.conf.py config.wsgi &
 web=$!
 $BIN/python manage.py db_worker --queue-name default --no-reload &
 worker=$!
+pids=("$web" "$worker")
+if [[ -n ${CROSSTALK_NGINX_CONF:-} ]]; then
+  conf=$CROSSTALK_NGINX_CONF
+  nginx -p "$(dirname "$conf")" -c "$conf" -e "$(dirname "$conf")/logs/nginx-error.log" &
+  pids+=("$!")
+fi
 
 alive() {
   local pid
-  for pid in "$web" "$worker"; do
+  for pid in "${pids[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
   done
 }
@@ -47,12 +54,14 @@ stop_all() {
 trap 'stop_all 5; wait; exit 130' INT
 trap 'stop_all 2; wait; exit 143' TERM HUP
 
-wait -n "$web" "$worker"
+wait -n "${pids[@]}"
 status=$?
-if kill -0 "$web" 2>/dev/null; then
-  echo "run: the task worker stopped (status $status); stopping gunicorn" >&2
+if ! kill -0 "$web" 2>/dev/null; then
+  echo "run: gunicorn stopped (status $status); stopping the rest" >&2
+elif ! kill -0 "$worker" 2>/dev/null; then
+  echo "run: the task worker stopped (status $status); stopping the rest" >&2
 else
-  echo "run: gunicorn stopped (status $status); stopping the task worker" >&2
+  echo "run: nginx stopped (status $status); stopping the rest" >&2
 fi
 stop_all 0
 wait

@@ -114,14 +114,28 @@ class PostgresCluster:
         if done.returncode:
             raise ServiceError(f"initdb failed:\n{done.stdout}{done.stderr}")
 
-    def start(self) -> None:
-        options = f"-k {self.socket_dir} {PG_OPTIONS}"
+    def start(self, extra_options: str = "") -> None:
+        """Start the server; extra_options (postgres -c …) come after and win over PG_OPTIONS."""
+        options = f"-k {self.socket_dir} {PG_OPTIONS} {extra_options}"
         done = self._run(
             "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.log), "-w", "-t", "30",
             "start",
         )  # fmt: skip
         if done.returncode:
             raise ServiceError(f"PostgreSQL did not start:\n{done.stderr}\n{_tail(self.log)}")
+
+    def make_replica(self) -> "PostgresCluster":
+        """Return a streaming replica of this running cluster (pg_basebackup -R), not started:
+        its own folder and socket. This cluster must run with full_page_writes on."""
+        replica = PostgresCluster(self.dbname)
+        done = replica._run(
+            "pg_basebackup", "-D", str(replica.data), "-R", "-X", "stream", "-c", "fast",
+            "-h", str(self.socket_dir), "-U", "postgres", timeout=120,
+        )  # fmt: skip
+        if done.returncode:
+            replica.close()
+            raise ServiceError(f"pg_basebackup failed:\n{done.stdout}{done.stderr}")
+        return replica
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (fast: roll back open transactions and close every connection)."""

@@ -82,7 +82,18 @@ INSTALLED_APPS = [
     "simple_history",
 ]
 
+# `make serve` (scripts/serve.sh): gunicorn listens on a Unix socket behind nginx, whose
+# X-Real-IP header then names the client (config.middleware.ProxiedClientMiddleware).
+CROSSTALK_BEHIND_PROXY = env_bool("CROSSTALK_BEHIND_PROXY", False)
+# Streaming replicas (contract): web requests read there; see DATABASES and core/replicas.py.
+REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+
 MIDDLEWARE = [
+    # Under `make serve`, the client's address as nginx saw it (off unless behind the proxy).
+    "config.middleware.ProxiedClientMiddleware",
+    # With replicas: which server this request reads from (core/replicas.py); first, so every
+    # read below, the page cache's included, goes where the page's does.
+    *(["core.replicas.ReplicaMiddleware"] if REPLICA_URLS else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages. Below WhiteNoise, which answers static files itself (precompressed,
@@ -155,6 +166,26 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or local_database_url())}
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each replica of REPLICA_URLS: web requests read there, everything else stays on the primary.
+REPLICA_DATABASES = []
+for _number, _url in enumerate(REPLICA_URLS, 1):
+    _alias = f"replica_{_number}"
+    DATABASES[_alias] = {
+        **database_from_url(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    REPLICA_DATABASES.append(_alias)
+if REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# A reader who wrote reads from the primary this long (django-multidb-router's cookie).
+MULTIDB_PINNING_SECONDS = int(os.environ.get("CROSSTALK_PIN_SECONDS", "5"))
+MULTIDB_PINNING_COOKIE = "pin_primary"
+MULTIDB_PINNING_COOKIE_HTTPONLY = True
+REPLICA_CHECK_SECONDS = float(os.environ.get("CROSSTALK_REPLICA_CHECK_SECONDS", "3"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("CROSSTALK_REPLICA_MAX_LAG_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CSRF_FAILURE_VIEW = "discussions.views.csrf_failure"

@@ -21,14 +21,16 @@ Content-Security-Policy, ...), so each entry holds those headers beside the body
 """
 
 import gzip
+import hashlib
 import re
 import time
 from datetime import datetime
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
 
 from articles.models import Article
 from core.cache import cache_get, cache_set
@@ -47,6 +49,7 @@ PAGE_VIEW = "articles:detail"
 # Headers an entry does not keep: a cookie belongs to one reader, the length and encoding
 # follow the body each entry holds, and Vary is set afresh on every cached answer.
 UNKEPT_HEADERS = frozenset({"set-cookie", "content-length", "content-encoding", "vary"})
+# Cache-Control, ETag and X-Accel-Expires are set on each answer (shared_headers).
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -64,13 +67,16 @@ class SharedPageMiddleware:
         key = shared_page_key(request)
         if key is None:
             return self.get_response(request)
-        cached = cached_response(request, key)
-        if cached is not None:
-            return cached
-        response = self.get_response(request)
-        if is_shareable(response):
+        etag = page_etag(key, gzipped=accepts_gzip(request))
+        if etag_matches(request, etag):
+            return shared_headers(HttpResponseNotModified(), etag)
+        response = cached_response(request, key)
+        if response is None:
+            response = self.get_response(request)
+            if not is_shareable(response):
+                return response
             store(request, key, response)
-        return response
+        return shared_headers(response, etag)
 
 
 def is_shared_request(request) -> bool:
@@ -228,6 +234,39 @@ def _compress_response(response: HttpResponse) -> bytes:
         if len(before) + thread.length + len(after) == len(response.content):  # still the same
             return splice(before, thread, after)
     return _compress(response.content)
+
+
+def page_etag(key: str, *, gzipped: bool) -> str:
+    """Return the strong ETag of the page this key names: the key holds the article, its
+    discussion version, updated_at, the glossary version, sort and page. The gzipped and the
+    plain page are different bytes, so they have different tags."""
+    digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    return f'"{digest}-gz"' if gzipped else f'"{digest}"'
+
+
+def etag_matches(request, etag: str) -> bool:
+    """Return whether If-None-Match names this tag (weak comparison, as RFC 9110 asks)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return "*" in tags or etag in (tag.removeprefix("W/") for tag in tags)
+
+
+def shared_headers(response: HttpResponse, etag: str) -> HttpResponse:
+    """Mark the shared page for caches: any cache may keep it (s-maxage), a browser asks
+    again each time (max-age=0, with the ETag it holds); nginx's microcache keeps it
+    MICROCACHE_SECONDS (X-Accel-Expires, which nginx does not pass on)."""
+    conf = settings.CROSSTALK
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={conf['SHARED_MAX_AGE']}, "
+        f"stale-while-revalidate={conf['STALE_WHILE_REVALIDATE']}"
+    )
+    response.headers["ETag"] = etag
+    response.headers["X-Accel-Expires"] = str(conf["MICROCACHE_SECONDS"])
+    # A session or messages cookie gets another page; the encoding, other bytes.
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+    return response
 
 
 def _response(headers: dict[str, str], body: bytes, *, gzipped: bool = False) -> HttpResponse:

@@ -1,4 +1,5 @@
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -92,3 +93,20 @@ class ProxiedClientMiddleware:
         if not meta.get("REMOTE_ADDR") and meta.get("HTTP_X_REAL_IP"):
             meta["REMOTE_ADDR"] = meta["HTTP_X_REAL_IP"]
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Mark a signed-in reader's pages, and any response that sets a cookie, `private,
+    no-store`: no shared cache (a CDN, nginx's microcache) may keep or serve them, and the
+    browser keeps no copy on disk. The anonymous article page says `public` itself
+    (articles/page_cache.py) and sets no cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.cookies:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -115,6 +115,9 @@ MIDDLEWARE = [
     # (X-Frame-Options, CSP) are kept with each entry; CommonMiddleware only redirects paths
     # that resolve to no view.
     "articles.page_cache.SharedPageMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set; it reads
+    # request.user, which AuthenticationMiddleware (inside) has set by then.
+    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -357,13 +360,20 @@ CROSSTALK = {
     "RATE_PER_HOUR": 50,
     # Flags from distinct readers that hold a comment for review.
     "FLAGS_TO_HOLD": 3,
-    # How long a gunicorn worker trusts what it last read of an article's version before
-    # answering an anonymous reader from the page cache (articles/page_cache.py): another
-    # worker's write reaches anonymous readers within this many seconds; this worker's own
-    # writes at once. 0 reads the version on every request.
     # How long after an event its "immediately" mail waits for more events to join it.
     "MAIL_DELAY_SECONDS": int(os.environ.get("CROSSTALK_MAIL_DELAY_SECONDS", "60")),
     # When the daily notification digests go out (hour of the day, UTC).
     "DIGEST_HOUR": int(os.environ.get("CROSSTALK_DIGEST_HOUR", "7")),
+    # How long a gunicorn worker trusts what it last read of an article's version before
+    # answering an anonymous reader from the page cache (articles/page_cache.py): another
+    # worker's write reaches anonymous readers within this many seconds; this worker's own
+    # writes at once. 0 reads the version on every request.
     "PAGE_STATE_SECONDS": float(os.environ.get("CROSSTALK_PAGE_STATE_SECONDS", "1")),
+    # HTTP caching of the anonymous article page (contract, section HTTP): a shared cache (a
+    # CDN) may keep it SHARED_MAX_AGE seconds and serve it stale while it revalidates for
+    # STALE_WHILE_REVALIDATE more; browsers revalidate every time (max-age=0, ETag → 304).
+    # nginx's microcache under `make serve` holds it MICROCACHE_SECONDS (X-Accel-Expires).
+    "SHARED_MAX_AGE": int(os.environ.get("CROSSTALK_SHARED_MAX_AGE", "5")),
+    "STALE_WHILE_REVALIDATE": int(os.environ.get("CROSSTALK_STALE_WHILE_REVALIDATE", "30")),
+    "MICROCACHE_SECONDS": int(os.environ.get("CROSSTALK_MICROCACHE_SECONDS", "1")),
 }

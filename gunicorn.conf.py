@@ -14,3 +14,13 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
+# One JSON object per request, with the request id (core/gunicorn_log.py).
+logger_class = "core.gunicorn_log.JsonLogger"
+
+
+def child_exit(server, worker):
+    """Drop an exited worker's live metrics (prometheus_client's multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -69,13 +69,18 @@ class SharedPageMiddleware:
             return self.get_response(request)
         etag = page_etag(key, gzipped=accepts_gzip(request))
         if etag_matches(request, etag):
-            return shared_headers(HttpResponseNotModified(), etag)
+            response = HttpResponseNotModified()
+            response.page_cache = "revalidated"  # for /metrics (core/metrics.py)
+            return shared_headers(response, etag)
         response = cached_response(request, key)
-        if response is None:
+        if response is not None:
+            response.page_cache = "hit"
+        else:
             response = self.get_response(request)
             if not is_shareable(response):
                 return response
             store(request, key, response)
+            response.page_cache = "miss"
         return shared_headers(response, etag)
 
 

@@ -17,6 +17,7 @@ SECTIONS = (
     "mail",
     "glossary",
     "search",
+    "serve",
 )
 
 
@@ -94,6 +95,11 @@ def main(argv=None) -> int:
 
         progress("search over 10,000 articles and 200,000 comments")
         search_figures()
+    if "serve" in sections:
+        from bench.serve import serve_figures
+
+        progress("serving: nginx in front of gunicorn, slow clients, a replica")
+        serve_figures(discussions)
     emit("machine_load_1min", os.getloadavg()[0], "load", cpus=os.cpu_count(), when="end")
     progress("done")
     return 0

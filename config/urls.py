@@ -8,6 +8,7 @@ from accounts.forms import LoginForm
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import ArticleSitemap
 from config import views
+from core.metrics import metrics_view
 
 urlpatterns = [
     path("", include("articles.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

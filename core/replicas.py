@@ -51,6 +51,22 @@ def replica_aliases() -> list[str]:
     return list(getattr(settings, "REPLICA_DATABASES", ()))
 
 
+def replica_lag(alias: str) -> float | None:
+    """Return how many seconds the replica's replay is behind, or None when it does not
+    answer (its connection is then closed, so the next use reconnects)."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(_LAG_SQL)
+            return float(cursor.fetchone()[0])
+    except DatabaseError as error:
+        logger.warning("replica %s does not answer (%s)", alias, error)
+        try:
+            connections[alias].close()
+        except DatabaseError:
+            pass
+        return None
+
+
 def replica_usable(alias: str, *, force: bool = False) -> bool:
     """Return whether the replica answers and is no further behind than allowed; asked at
     most every REPLICA_CHECK_SECONDS per process unless forced."""
@@ -58,21 +74,10 @@ def replica_usable(alias: str, *, force: bool = False) -> bool:
     known = _health.get(alias)
     if not force and known is not None and now - known[0] < settings.REPLICA_CHECK_SECONDS:
         return known[1]
-    try:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(_LAG_SQL)
-            lag = float(cursor.fetchone()[0])
-        usable = lag <= settings.REPLICA_MAX_LAG_SECONDS
-        if not usable:
-            logger.warning("replica %s is %.1f s behind: reads go elsewhere", alias, lag)
-    except DatabaseError as error:
-        logger.warning("replica %s does not answer (%s): reads go elsewhere", alias, error)
-        connections[alias].close_if_unusable_or_obsolete()
-        try:
-            connections[alias].close()
-        except DatabaseError:
-            pass
-        usable = False
+    lag = replica_lag(alias)
+    usable = lag is not None and lag <= settings.REPLICA_MAX_LAG_SECONDS
+    if lag is not None and not usable:
+        logger.warning("replica %s is %.1f s behind: reads go elsewhere", alias, lag)
     _health[alias] = (now, usable)
     return usable
 

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import requestid
 from outbox.models import OutgoingMail
 from outbox.tasks import deliver
 
@@ -77,9 +78,11 @@ def _build(
 
 
 def _enqueue_on_commit(mail_ids: list[int]) -> None:
+    request_id = requestid.current()
+
     def enqueue():
         for mail_id in mail_ids:
-            deliver.enqueue(mail_id)
+            deliver.enqueue(mail_id, request_id=request_id)
 
     # robust: the rows are committed by then; a failed enqueue is logged, not raised into the
     # request, and `manage.py outbox_requeue` (run as the worker starts) finds those mails.

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from core import requestid
 from outbox.models import OutgoingMail
 from outbox.signals import address_bounced
 
@@ -23,12 +24,18 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def deliver(mail_id: int) -> str:
+def deliver(mail_id: int, request_id: str = "") -> str:
     """Send one queued mail and record the outcome on its row; return the row's status.
 
     Safe to run twice or at the same time in two workers: the row stays locked while it is
     sent, and a mail that is not queued (or whose next attempt is later) is skipped.
+    request_id: the request (core/requestid.py) that led to the mail, for the log lines.
     """
+    with requestid.bound(request_id):
+        return _deliver(mail_id, request_id)
+
+
+def _deliver(mail_id: int, request_id: str) -> str:
     with transaction.atomic():
         mail = OutgoingMail.objects.select_for_update(skip_locked=True).filter(pk=mail_id).first()
         if mail is None or not mail.is_due():
@@ -44,7 +51,9 @@ def deliver(mail_id: int) -> str:
                 mail.status = OutgoingMail.Status.BOUNCED
             elif mail.may_retry():
                 mail.next_attempt_at = now + mail.retry_delay()
-                deliver.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+                deliver.using(run_after=mail.next_attempt_at).enqueue(
+                    mail.pk, request_id=request_id
+                )
             else:
                 mail.status = OutgoingMail.Status.FAILED
         except ValueError as error:
@@ -61,6 +70,8 @@ def deliver(mail_id: int) -> str:
             address_bounced.send(sender=OutgoingMail, address=mail.to, mail=mail)
         if mail.status != OutgoingMail.Status.SENT:
             logger.warning("mail %s to %s: %s (%s)", mail.pk, mail.to, mail.status, mail.last_error)
+        else:
+            logger.info("mail %s sent (attempt %d)", mail.pk, mail.attempts)
         return mail.status
 
 

@@ -14,6 +14,10 @@ $BIN/python manage.py outbox_requeue || exit
 # Tomorrow's notification digests (idempotent: one queued run at most).
 $BIN/python manage.py schedule_digests || exit
 
+# Metrics of every gunicorn worker, added up at /metrics (core/metrics.py); fresh each start.
+export PROMETHEUS_MULTIPROC_DIR=${PROMETHEUS_MULTIPROC_DIR:-$PWD/.metrics}
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+
 $BIN/gunicorn -c gunicorn.conf.py config.wsgi &
 web=$!
 $BIN/python manage.py db_worker --queue-name default --no-reload &

@@ -19,5 +19,6 @@ conf=$(.venv/bin/python -m deploy.nginx "$run_dir" --listen "127.0.0.1:${PORT:-8
 nginx -t -q -p "$run_dir" -c "$conf" -e "$run_dir/logs/nginx-error.log" \
   || { echo "serve: nginx refused its configuration ($conf)" >&2; exit 1; }
 
-export GUNICORN_BIND="unix:$socket" CROSSTALK_NGINX_CONF="$conf" CROSSTALK_BEHIND_PROXY=1
+export GUNICORN_BIND="unix:$socket" CROSSTALK_NGINX_CONF="$conf" CROSSTALK_BEHIND_PROXY=1 \
+  CROSSTALK_NGINX_ACCESS_LOG="$run_dir/logs/nginx-access.log" PROMETHEUS_MULTIPROC_DIR="$run_dir/metrics"
 exec scripts/run.sh

@@ -89,6 +89,10 @@ CROSSTALK_BEHIND_PROXY = env_bool("CROSSTALK_BEHIND_PROXY", False)
 REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
 
 MIDDLEWARE = [
+    # Latency by view for /metrics (core/metrics.py), cached pages included; then the request
+    # id every log line of the request repeats (core/requestid.py).
+    "core.metrics.MetricsMiddleware",
+    "core.requestid.RequestIdMiddleware",
     # Under `make serve`, the client's address as nginx saw it (off unless behind the proxy).
     "config.middleware.ProxiedClientMiddleware",
     # With replicas: which server this request reads from (core/replicas.py); first, so every
@@ -333,8 +337,18 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "core.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -37,3 +37,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Staff need a second factor for the admin (staff_auth/); CROSSTALK_STAFF_2FA=0 turns it off.
 CROSSTALK_STAFF_2FA = env_bool("CROSSTALK_STAFF_2FA", True)
+
+# One JSON object per log line, with the request id (core/requestid.py); the worker's lines about
+# mail say what they did.
+LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+LOGGING["loggers"] = {"outbox": {"level": "INFO"}, "notifications": {"level": "INFO"}}  # noqa: F405

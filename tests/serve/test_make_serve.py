@@ -5,6 +5,7 @@ anonymous article pages are held in nginx's microcache; Ctrl-C stops it all."""
 
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from soak.services import PostgresCluster, free_port, http_status, site_env
-from tests.serve.slow import Tricklers, latencies
+from soak.slow import Tricklers, latencies
 
 ROOT = Path(__file__).resolve().parents[2]
 MAKE = shutil.which("make") or "/usr/bin/make"
@@ -137,6 +138,29 @@ def test_anonymous_article_pages_are_held_in_the_microcache(serve):
     # A reader with a session always reaches Django.
     own = get(serve["port"], path, headers={"Cookie": "sessionid=not-a-session"})
     assert own.headers["x-cache-status"] == "BYPASS"
+
+
+def test_one_request_id_from_nginx_to_gunicorn_s_json_line_and_metrics(serve):
+    answer = get(serve["port"], f"/articles/{serve['slug']}/?sort=newest")
+    request_id = answer.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [
+            json.loads(line)
+            for line in _tail(serve["cluster"].base).splitlines()
+            if line.startswith("{") and request_id in line
+        ]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert lines and lines[0]["path"] == f"/articles/{serve['slug']}/"
+    assert lines[0]["status"] == 200
+    metrics = get(serve["port"], "/metrics")
+    assert metrics.status == 200
+    assert "crosstalk_request_seconds_bucket" in metrics.text
+    assert "crosstalk_microcache_recent" in metrics.text
+    assert "crosstalk_task_queue_depth" in metrics.text
 
 
 def test_slow_clients_wait_in_nginx_while_a_reader_is_served(serve):

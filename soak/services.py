@@ -436,3 +436,77 @@ def _server_socket_inode(server_port: int, client_port: int) -> int:
         if fields[1] == local and fields[2] == remote:
             return int(fields[9])
     return 0
+
+
+class PgBouncer:
+    """Debian's PgBouncer in transaction mode in front of a PostgresCluster, on a Unix socket
+    of its own (run as the postgres OS user when we are root: it refuses to run as root)."""
+
+    def __init__(self, cluster: PostgresCluster, *, pool_size: int = 4, port: int = 6432):
+        self.executable = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(self.executable).exists():
+            raise ServiceError("pgbouncer is not installed: apt-get install -y pgbouncer")
+        self.cluster = cluster
+        self.port = port
+        self.base = Path(tempfile.mkdtemp(prefix="ct-pgb-", dir="/tmp"))
+        self.log = self.base / "pgbouncer.log"
+        self.process: subprocess.Popen | None = None
+        (self.base / "users.txt").write_text('"postgres" ""\n')
+        (self.base / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"{cluster.dbname} = host={cluster.socket_dir} dbname={cluster.dbname} user=postgres\n"
+            "[pgbouncer]\n"
+            "listen_addr =\n"
+            f"listen_port = {port}\n"
+            f"unix_socket_dir = {self.base}\n"
+            "auth_type = trust\n"
+            f"auth_file = {self.base / 'users.txt'}\n"
+            "admin_users = postgres\n"
+            "pool_mode = transaction\n"
+            f"default_pool_size = {pool_size}\n"
+            "max_client_conn = 500\n"
+            f"logfile = {self.log}\n"
+            f"pidfile = {self.base / 'pgbouncer.pid'}\n"
+        )
+        if _is_root():
+            for path in (self.base, *self.base.iterdir()):
+                shutil.chown(path, "postgres", "postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@:{self.port}/{self.cluster.dbname}?host={self.base}"
+
+    def start(self, timeout: float = 10) -> None:
+        command = [self.executable, str(self.base / "pgbouncer.ini")]
+        if _is_root():
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.process = subprocess.Popen(  # noqa: S603 - the machine's pgbouncer, fixed arguments
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while not (self.base / f".s.PGSQL.{self.port}").exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise ServiceError(f"pgbouncer did not start:\n{_tail(self.log)}")
+            time.sleep(0.05)
+
+    def show(self, what: str) -> list[dict]:
+        """Return SHOW <what> (POOLS, CLIENTS, SERVERS) of the admin console, one dict a row."""
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.base), port=self.port, user="postgres", dbname="pgbouncer",
+            autocommit=True,
+        ) as conn:  # fmt: skip
+            cursor = conn.cursor()
+            cursor.execute(f"SHOW {what}")
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            _kill_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _kill_group(self.process)
+        shutil.rmtree(self.base, ignore_errors=True)

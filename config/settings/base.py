@@ -187,6 +187,12 @@ for _number, _url in enumerate(REPLICA_URLS, 1):
     REPLICA_DATABASES.append(_alias)
 if REPLICA_DATABASES:
     DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
+# Behind PgBouncer in transaction mode (CROSSTALK_PGBOUNCER=1; docs/DEPLOYMENT.md): a named
+# cursor would outlive the transaction that owns its server connection. Prepared statements
+# are not an issue: Django's psycopg 3 backend binds parameters on the client.
+if env_bool("CROSSTALK_PGBOUNCER", False):
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # A reader who wrote reads from the primary this long (django-multidb-router's cookie).
 MULTIDB_PINNING_SECONDS = int(os.environ.get("CROSSTALK_PIN_SECONDS", "5"))
 MULTIDB_PINNING_COOKIE = "pin_primary"

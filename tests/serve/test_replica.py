@@ -35,7 +35,7 @@ def stack():
         )
         site = Gunicorn(env)
         site.start()
-        yield {"primary": primary, "replica": replica, "site": site, "made": made}
+        yield {"primary": primary, "replica": replica, "site": site, "made": made, "env": env}
     finally:
         if site is not None:
             site.stop()
@@ -108,6 +108,38 @@ def test_a_writer_sees_their_reply_while_replay_is_paused_others_once_it_resumes
         assert time.monotonic() < deadline, "the reply never reached the replica's readers"
         time.sleep(0.3)
     assert anonymous.get(f"/comments/{posted.comment_id()}/").status == 200
+
+
+def test_a_replica_too_far_behind_is_skipped(stack):
+    """With replay paused and the primary moving on, the replica's lag grows past
+    REPLICA_MAX_LAG_SECONDS: readers are then answered from the primary."""
+    slug = stack["made"]["articles"][0]["slug"]
+    strict = Gunicorn(
+        {
+            **stack["env"],
+            "PORT": str(free_port()),
+            "CROSSTALK_REPLICA_MAX_LAG_SECONDS": "1",
+            "CROSSTALK_REPLICA_CHECK_SECONDS": "0.2",
+        }
+    )
+    strict.start()
+    marker = f"Late trains {uuid.uuid4().hex[:8]}"
+    try:
+        with stack["replica"].connect() as standby, stack["primary"].connect() as primary:
+            standby.execute("SELECT pg_wal_replay_pause()")
+            try:
+                primary.execute(
+                    "UPDATE articles_article SET title = %s, updated_at = now() WHERE slug = %s",
+                    (marker, slug),
+                )
+                time.sleep(2.5)  # the replica is now more than a second behind
+                page = Browser(strict.port).get(f"/articles/{slug}/")
+                assert page.status == 200
+                assert marker in page.text  # read on the primary
+            finally:
+                standby.execute("SELECT pg_wal_replay_resume()")
+    finally:
+        strict.stop()
 
 
 def test_pages_still_answer_when_the_replica_stops(stack):

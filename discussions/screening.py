@@ -6,7 +6,6 @@ first verdict of each kind wins.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -18,22 +17,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import cjk
 from core.text import render_comment
 from discussions.models import Comment, Sanction, ScreeningWord
 
 REJECT = "reject"
 HOLD = "hold"
 
-# Characters that show nothing and so can slip a word past a filter: Unicode's
-# Default_Ignorable_Code_Point set (zero-width spaces and joiners, soft hyphen, bidirectional
-# controls, the byte-order mark, variation selectors, the combining grapheme joiner, Hangul
-# fillers, Mongolian free variation selectors, tag characters...). _drop_ignorable also drops
-# every format character (category Cf), including ones assigned after this list was written.
-_IGNORABLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-)
 # A bare address as the reader sees it in the rendered text (one match per address).
 _BARE_LINK = re.compile(r"(?i)(?<![\w@.])(?:https?://|mailto:|www\.)[^\s<>]+")
 _ANCHOR = re.compile(r"(?is)<a\b[^>]*>.*?</a>")
@@ -63,16 +53,11 @@ def conf(name: str):
     return settings.CROSSTALK[name]
 
 
-def _drop_ignorable(text: str) -> str:
-    text = _IGNORABLE.sub("", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-
-
 def normalize_for_matching(text: str) -> str:
-    """Return text folded so look-alike spellings compare equal: NFKC and casefold (NFKC
-    again, as casefolding may undo it), then every default-ignorable code point dropped."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _drop_ignorable(unicodedata.normalize("NFKC", text))
+    """Return text folded so look-alike spellings compare equal (core.cjk.fold): NFKC and
+    casefold, invisible characters dropped, Traditional Chinese as Simplified, separators
+    between CJK characters closed up, Hangul jamo composed into syllables."""
+    return cjk.fold(text)
 
 
 @lru_cache(maxsize=64)
@@ -98,12 +83,65 @@ def count_links(body: str) -> int:
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
-    """Return whether the phrase occurs in the (normalized) text as whole words."""
-    needle = normalize_for_matching(phrase).strip()
-    if not needle:
-        return False
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(part) for part in needle.split()) + r"(?!\w)"
-    return re.search(pattern, text) is not None
+    """Return whether the phrase occurs in the (normalized) text: Latin words as whole words,
+    CJK entries anywhere, and across the spaces between CJK characters only as whole words
+    (see core.cjk.phrase_pattern)."""
+    pattern = cjk.phrase_pattern(phrase)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    phrase: str
+    rule_number: int | None
+    rule_title: str | None
+
+
+@dataclass(frozen=True)
+class _WordList:
+    entries: tuple[_Entry, ...]
+    patterns: tuple[re.Pattern, ...]
+    # All the entries in a pattern or two: one scan says whether any entry occurs at all.
+    any_entry: tuple[re.Pattern, ...]
+
+    def first_match(self, texts) -> _Entry | None:
+        """Return the first entry (in list order) that occurs in any of the texts."""
+        if not any(pattern.search(text) for pattern in self.any_entry for text in texts):
+            return None
+        for entry, pattern in zip(self.entries, self.patterns, strict=True):
+            if any(pattern.search(text) for text in texts):
+                return entry
+        return None  # pragma: no cover - the combined pattern matched, so one entry does
+
+
+@lru_cache(maxsize=8)
+def _compiled(rows: tuple[tuple[str, int | None, str | None], ...]) -> _WordList:
+    """Return the list compiled: normalized and compiled once per distinct content of the list
+    (the rows are read on every screening, so an editor's change applies to the next comment
+    in every process, as before)."""
+    entries, patterns = [], []
+    for phrase, number, title in rows:
+        pattern = cjk.phrase_pattern(phrase)
+        if pattern is not None:
+            entries.append(_Entry(phrase, number, title))
+            patterns.append(pattern)
+    any_entry = cjk.list_patterns(entry.phrase for entry in entries)
+    return _WordList(tuple(entries), tuple(patterns), any_entry)
+
+
+def word_list(kind: str) -> _WordList:
+    """Return the banned or suspect list as it stands now, compiled (one query)."""
+    rows = ScreeningWord.objects.filter(kind=kind).values_list(
+        "phrase", "rule__number", "rule__title"
+    )
+    return _compiled(tuple(rows))
+
+
+@lru_cache(maxsize=64)
+def screened_texts(body: str) -> frozenset[str]:
+    """Return the texts the word lists are matched against, normalized: the text as typed and
+    the text as shown, as markup can join ("id*io*t") what the typed text splits."""
+    return frozenset({normalize_for_matching(body), normalize_for_matching(rendered_text(body))})
 
 
 def _when(moment: datetime) -> str:
@@ -221,28 +259,25 @@ def rule_premoderation(sub: Submission) -> Verdict | None:
 
 
 def _word_verdict(body: str, kind: str) -> Verdict | None:
-    # Both the text as typed and the text as shown: markup can join ("id*io*t") what the
-    # typed text splits.
-    texts = {normalize_for_matching(body), normalize_for_matching(rendered_text(body))}
-    for word in ScreeningWord.objects.filter(kind=kind).select_related("rule"):
-        if any(contains_phrase(text, word.phrase) for text in texts):
-            rule = word.rule
-            if kind == ScreeningWord.Kind.BANNED:
-                if rule:
-                    message = _(
-                        "This comment breaks Rule {number} of our Comment Policy ({title}) "
-                        "and was not posted."
-                    ).format(number=rule.number, title=rule.title)
-                else:
-                    message = _("This comment uses language our Comment Policy does not allow.")
-                return Verdict(REJECT, "banned_word", message, rule and rule.number)
-            return Verdict(
-                HOLD,
-                "suspect_word",
-                _("This comment will appear once a moderator has checked its wording."),
-                rule and rule.number,
-            )
-    return None
+    entry = word_list(kind).first_match(screened_texts(body))
+    if entry is None:
+        return None
+    number = entry.rule_number
+    if kind == ScreeningWord.Kind.BANNED:
+        if number is not None:
+            message = _(
+                "This comment breaks Rule {number} of our Comment Policy ({title}) "
+                "and was not posted."
+            ).format(number=number, title=entry.rule_title)
+        else:
+            message = _("This comment uses language our Comment Policy does not allow.")
+        return Verdict(REJECT, "banned_word", message, number)
+    return Verdict(
+        HOLD,
+        "suspect_word",
+        _("This comment will appear once a moderator has checked its wording."),
+        number,
+    )
 
 
 REJECT_RULES = (rule_article_open, rule_sanction, rule_rate_limit, rule_duplicate,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from discussions.models import Comment, Flag, Sanction, Vote
 from notifications.models import Follow, Kind, MailSettings, Notification
+from translations.models import TranslationReport
 
 EXPORT_FORMAT = "crosstalk-account/1"
 
@@ -79,6 +80,7 @@ def user_data(user) -> dict:
             {
                 "kind": row["kind"],
                 "comment": row["comment_id"],
+                "report": row["report_id"],
                 "decision": row["decision"],
                 "created": row["created_at"],
                 "read": row["read_at"] is not None,
@@ -86,7 +88,35 @@ def user_data(user) -> dict:
             }
             for row in Notification.objects.filter(recipient_id=user.pk)
             .order_by("created_at", "pk")
-            .values("kind", "comment_id", "decision", "created_at", "read_at")
+            .values("kind", "comment_id", "report_id", "decision", "created_at", "read_at")
+        ],
+        # Translation problems the reader reported, with the editors' decision (never the
+        # editor who made it).
+        "translation_reports": [
+            {
+                "id": row["pk"],
+                "article": row["article__slug"],
+                "source_comment": row["source_comment_id"],
+                "quote": row["quote"],
+                "suggestion": row["suggestion"],
+                "note": row["note"],
+                "status": row["status"],
+                "resolution_note": row["resolution_note"],
+                "created": row["created_at"],
+            }
+            for row in TranslationReport.objects.filter(reporter_id=user.pk)
+            .order_by("created_at", "pk")
+            .values(
+                "pk",
+                "article__slug",
+                "source_comment_id",
+                "quote",
+                "suggestion",
+                "note",
+                "status",
+                "resolution_note",
+                "created_at",
+            )
         ],
         "follows": [
             {

@@ -17,6 +17,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Category, SourceComment, Tag, article_body_clean
+from translations.corrections import ArticleCorrectionForm, CorrectionAdminMixin
 
 EDITOR_MODULE = "django_prose_editor/editor.js"
 
@@ -52,7 +53,8 @@ class ArticleBodyWidget(AdminProseEditorWidget):
         return context
 
 
-class ArticleAdminForm(forms.ModelForm):
+# The base form adds the "Correction note" (translations.corrections), not an Article field.
+class ArticleAdminForm(ArticleCorrectionForm):
     class Meta:
         model = Article
         fields = ["body"]  # the admin adds the others, from its fieldsets
@@ -86,7 +88,7 @@ class SourceCommentInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(CorrectionAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ("title", "status", "category", "published_at", "comments_open", "source_name")
     list_filter = ("status", "category", "source_language", "comments_open", "tags")
@@ -100,7 +102,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/articles/article/object_history_list.html"
     history_diff_template = "admin/articles/article/history_diff.html"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "dek", "body", ("category", "tags"))}),
+        (
+            None,
+            {"fields": ("title", "original_title", "slug", "dek", "body", ("category", "tags"))},
+        ),
         ("Source", {"fields": ("source_name", "source_url", "source_language", "translator")}),
         (
             "Publishing",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
@@ -84,6 +85,15 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.published().select_related("category").order_by("-published_at", "-id")
 
+    def by_translator(self, slug: str):
+        """Return the published articles of the translator named by this slug, newest first."""
+        return self.for_listing().filter(translator_slug=slug)
+
+
+def slug_for_translator(name: str) -> str:
+    """Return the slug of a translator's page for the name in a byline ("" for no page)."""
+    return slugify(name, allow_unicode=True)[:120]
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -98,6 +108,13 @@ class Article(models.Model):
         OTHER = "und", _("Other")
 
     title = models.CharField(_("title"), max_length=200)
+    # The headline as the source publication wrote it, shown with lang=source_language.
+    original_title = models.CharField(
+        _("original headline"),
+        max_length=300,
+        blank=True,
+        help_text=_("The source's headline in its own script (optional)."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     dek = models.TextField(
         _("dek"), blank=True, help_text=_("One or two sentences under the title.")
@@ -115,7 +132,17 @@ class Article(models.Model):
     source_language = models.CharField(
         _("source language"), max_length=3, choices=Language.choices, default=Language.KOREAN
     )
+    # The translator is the name in the byline; their page (/translators/<slug>/) is named
+    # by translator_slug, which save() derives from it. Why a name and not a Translator model:
+    # every writer of an article gives a name (the admin, WXR's dc:creator, import_json, the
+    # demo seed, the tests' factories), so the name stays the one source of truth and no
+    # import has to match or create profile rows; the page is one indexed query on the
+    # derived slug. A bio can come with a Translator model keyed by this same slug, without
+    # migrating the articles again.
     translator = models.CharField(_("translator"), max_length=120, blank=True)
+    translator_slug = models.SlugField(
+        max_length=120, blank=True, editable=False, db_index=True, allow_unicode=True
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -172,10 +199,17 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # The body is editor HTML; it is stored sanitized so no page ever renders it raw.
         self.body = sanitize_article_html(self.body)
+        self.translator_slug = slug_for_translator(self.translator)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def get_translator_url(self) -> str:
+        """Return the path of the translator's page, or "" when the byline names nobody."""
+        if not self.translator_slug:
+            return ""
+        return reverse("articles:translator", args=[self.translator_slug])
 
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()

@@ -7,7 +7,8 @@ article version and served from the cache until something changes it.
 
 Freshness: the key holds the article's `discussion_version` (bumped with F() in the same
 transaction as every post, edit, vote, moderation action and import) and its `updated_at`
-(every save in the admin, source comments included), read with one small query. Each worker
+(every save in the admin, source comments included) and the glossary's version (a term
+added or edited links on the next request), read with one small query. Each worker
 keeps what it read for CROSSTALK["PAGE_STATE_SECONDS"] (1 s): a write made through this worker
 forgets it at once (forget_states), so its author's next request shows it; a write made
 through another worker reaches anonymous readers within that second, as a shared HTTP cache
@@ -37,9 +38,11 @@ from core.cache import cache_get, cache_set
 from core.gzip_splice import splice
 from core.http import parse_page
 from discussions.sorts import Sort
+from glossary import state as glossary_state
 
 # 3: an entry is (headers, body), no longer the body alone.
-PAGE_KEY = "page:4:{host}:{article}:{version}:{updated}:{sort}:{page}"
+# 5: the glossary version is part of the key (a term added or edited shows at once).
+PAGE_KEY = "page:5:{host}:{article}:{version}:{updated}:{glossary}:{sort}:{page}"
 PAGE_TIMEOUT = 300
 GZIP_SUFFIX = ":gz"
 # Query parameters that select what the page shows; any other makes the request uncacheable.
@@ -109,15 +112,16 @@ def shared_page_key(request) -> str | None:
         return None
     if match.view_name != PAGE_VIEW:
         return None
-    row = article_state(match.kwargs["slug"])
+    row = article_page_state(match.kwargs["slug"])
     if row is None:
         return None  # the view answers the 404, through the whole stack
-    article_id, version, updated_at = row
+    article_id, version, updated_at, glossary_version = row
     return page_key(
         request,
         article_id=article_id,
         version=version,
         updated_at=updated_at,
+        glossary=glossary_version,
         sort=Sort.parse(request.GET.get("sort")).value,
         page=parse_page(request.GET.get("page")),
     )
@@ -131,6 +135,13 @@ MAX_STATES = 5_000
 def article_state(slug: str) -> tuple[int, int, datetime] | None:
     """Return (id, discussion_version, updated_at) of the published article, or None; as read
     at most PAGE_STATE_SECONDS ago by this worker."""
+    row = article_page_state(slug)
+    return None if row is None else row[:3]
+
+
+def article_page_state(slug: str) -> tuple[int, int, datetime, str] | None:
+    """Return article_state and the glossary's version (glossary.state), read in the same
+    one query, or None."""
     seconds = settings.CROSSTALK["PAGE_STATE_SECONDS"]
     now = time.monotonic()
     if seconds > 0:
@@ -140,9 +151,12 @@ def article_state(slug: str) -> tuple[int, int, datetime] | None:
     row = (
         Article.objects.published()
         .filter(slug=slug)
-        .values_list("id", "discussion_version", "updated_at")
+        .annotate(glossary_version=glossary_state.version_subquery())
+        .values_list("id", "discussion_version", "updated_at", "glossary_version")
         .first()
     )
+    if row is not None:
+        glossary_state.note(row[3])  # the page rendered on a miss links with this version
     if seconds > 0:
         if len(_states) >= MAX_STATES:
             _states.clear()
@@ -153,16 +167,27 @@ def article_state(slug: str) -> tuple[int, int, datetime] | None:
 def forget_states(**kwargs) -> None:
     """Forget every article state this worker read: called by each write to an article or its
     discussion (and as a post_save receiver of Article), so this worker's next request reads
-    them afresh."""
+    them afresh; the glossary version they hold with them too."""
     _states.clear()
+    glossary_state.forget()
 
 
-def page_key(request, *, article_id: int, version: int, updated_at, sort: str, page: int) -> str:
+def page_key(
+    request,
+    *,
+    article_id: int,
+    version: int,
+    updated_at,
+    glossary: str | None,
+    sort: str,
+    page: int,
+) -> str:
     return PAGE_KEY.format(
         host=request.get_host(),
         article=article_id,
         version=version,
         updated=updated_at.timestamp(),
+        glossary=glossary or "0",
         sort=sort,
         page=page,
     )

@@ -1,13 +1,35 @@
-"""The source platform's comments shown under an article."""
+"""The source platform's comments shown under an article.
+
+Each one shows its translation first and its original behind a toggle (static/js/sources.js
+remembers the reader's choice in localStorage), a "Reply to this" link that opens the reader's
+comment form quoting it (?quote=<id>, articles.views.detail), and how many reader comments
+anyone may see answer it, with links to them.
+"""
 
 from django.template.defaultfilters import linebreaksbr
+
+from articles.models import SourceComment
+from discussions.selectors import source_reply_annotations, source_reply_links
+
+# Replies linked from a source comment's "N replies"; the count names them all.
+REPLY_LINKS = 10
 
 
 def source_sections(article) -> list[tuple[str, str, list]]:
     """Group the article's source comments by platform, in the order the editor set; each
-    item carries text_html, its translated text as HTML."""
+    item carries text_html (its translated text as HTML), reply_count and reply_links (the
+    first REPLY_LINKS visible replies: id and author name). One query."""
     sections: dict[str, list] = {}
-    for item in article.source_comments.all():
+    for item in article.source_comments.annotate(**source_reply_annotations()):
         item.text_html = linebreaksbr(item.text, autoescape=True)
+        item.reply_links = source_reply_links(item.reply_list)[:REPLY_LINKS]
         sections.setdefault(item.platform, []).append(item)
     return [(key, items[0].get_platform_display(), items) for key, items in sections.items()]
+
+
+def source_comment_quoted(article, raw: str | None) -> SourceComment | None:
+    """Return the article's source comment that ?quote=<raw> names, or None for anything else."""
+    value = (raw or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return None
+    return SourceComment.objects.filter(article=article, pk=int(value)).first()

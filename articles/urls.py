@@ -13,4 +13,5 @@ urlpatterns = [
     path("category/<str:slug>/feed/", CategoryFeed(), name="category_feed"),
     path("category/<str:slug>/", views.category, name="category"),
     path("tag/<str:slug>/", views.tag, name="tag"),
+    path("translators/<str:slug>/", views.translator, name="translator"),
 ]

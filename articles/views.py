@@ -7,24 +7,29 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from markupsafe import Markup
 
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
-from articles.sources import source_sections
+from articles.sources import source_comment_quoted, source_sections
 from core.gzip_splice import splice
 from core.http import parse_page
+from discussions.forms import CommentForm
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
+from glossary.pages import PageLinks
+from glossary.state import version_subquery as glossary_version_subquery
 from notifications.pages import follow_annotations, follow_state
 from translations.pages import article_context as translation_context
+from translations.pages import correction_annotations
 
 
 def _listing(request, queryset, template: str, extra: dict):
@@ -66,7 +71,10 @@ def published_article(slug: str, user=None) -> Article:
                 filter=Q(tags__isnull=False),
                 order_by="tags__name",
                 default=[],
-            )
+            ),
+            **correction_annotations(),
+            # The term set the page links with (glossary.state): no query of its own.
+            glossary_version=glossary_version_subquery(),
         )
     )
     if user is not None and user.is_authenticated:
@@ -92,13 +100,23 @@ def render_article(request, article, *, form=None, status=200, shared=False):
     shared: the page every anonymous reader gets, with nothing of this request in it (see
     articles/page_cache.py); the response then carries the discussion page it shows as
     `thread_page`.
+
+    Glossary terms are linked in page order, each once: the body, the source comments, then
+    the thread (glossary.pages.PageLinks; the stored HTML is left as it is).
     """
+    links = PageLinks(version=getattr(article, "glossary_version", None))
+    body_html = links.link(article.body)  # sanitized on save
+    sections = source_sections(article)
+    for _key, _label, items in sections:
+        for item in items:
+            item.text_html = links.link(item.text_html)
     discussion = discussion_context(
         request,
         article,
         form=form,
         shared=shared,
         last_seen=getattr(article, "last_seen_at", None),
+        links=links,
     )
     thread_deflated = discussion.pop("thread_deflated")
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -110,8 +128,8 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         "json_ld": json_ld(
             news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
         ),
-        "body_html": Markup(article.body),  # noqa: S704 - sanitized on save
-        "source_sections": source_sections(article),
+        "body_html": body_html,
+        "source_sections": sections,
         **translation_context(request, article),
         "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }
@@ -156,7 +174,35 @@ def _page_response(request, context, thread_deflated, *, status, shared):
 def detail(request, slug):
     if page_cache.is_shared_request(request):
         return _shared_detail(request, slug)
+    if "quote" in request.GET:
+        return _quote_reply(request, slug)
     return render_article(request, published_article(slug, request.user))
+
+
+def _quote_reply(request, slug):
+    """The article page with the reader's comment form quoting one of its source comments
+    (?quote=<id>: "Reply to this" without JavaScript); an anonymous reader signs in first.
+    An id that is not one of the article's source comments gives the plain form."""
+    if not request.user.is_authenticated:
+        get_object_or_404(Article.objects.published(), slug=slug)
+        return redirect_to_login(request.get_full_path() + "#comment-form")
+    article = published_article(slug, request.user)
+    quoted = source_comment_quoted(article, request.GET.get("quote"))
+    return render_article(request, article, form=CommentForm(quoted=quoted))
+
+
+@require_safe
+def translator(request, slug):
+    """A translator's page: their published articles, newest first (see Article.translator)."""
+    paginator = Paginator(
+        Article.objects.by_translator(slug), settings.CROSSTALK["ARTICLES_PER_PAGE"]
+    )
+    if not paginator.count:
+        raise Http404(gettext("No published article has this translator."))
+    page = paginator.get_page(parse_page(request.GET.get("page")))
+    context = {"page_obj": page, "articles": page.object_list,
+               "translator_name": page.object_list[0].translator}  # fmt: skip
+    return render(request, "articles/translator.html", context)
 
 
 def _shared_detail(request, slug):

@@ -5,10 +5,17 @@ class DiscussionsConfig(AppConfig):
     name = "discussions"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from accounts.signals import public_name_changed
+        from articles.models import SourceComment
         from discussions import invalidation
         from discussions.lookups import InArray
         from discussions.models import Comment
 
         Comment._meta.get_field("tree_id").register_lookup(InArray)
         public_name_changed.connect(invalidation.author_renamed, dispatch_uid="author_renamed")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidation.source_comment_changed, sender=SourceComment, dispatch_uid="quotes"
+            )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.models import SourceComment
 from core.text import validate_plain_text
 from discussions.mentions import MENTION_LIMIT, mention_names
 from discussions.models import MAX_BODY_LENGTH, PolicyRule
@@ -26,8 +27,18 @@ class CommentForm(forms.Form):
         ),
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The id of the article's source comment this comment answers ("Reply to this").
+    source_comment = forms.CharField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people (and screen readers); bots that fill it are dropped.
     website = forms.CharField(required=False)
+
+    def __init__(self, *args, article=None, quoted=None, **kwargs):
+        """article: the article posted to, whose source comments alone may be quoted;
+        quoted: the source comment an empty form starts out quoting."""
+        super().__init__(*args, **kwargs)
+        self.article = article
+        # The source comment the form shows quoted and posts (its hidden field).
+        self.quoted = quoted
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
@@ -61,6 +72,22 @@ class CommentForm(forms.Form):
                 code="bad_parent",
             )
         return int(value)
+
+    def clean_source_comment(self):
+        """Return the quoted SourceComment of this article, or None."""
+        value = (self.cleaned_data.get("source_comment") or "").strip()
+        if not value:
+            return None
+        found = None
+        if value.isascii() and value.isdigit() and len(value) <= 18 and self.article is not None:
+            found = SourceComment.objects.filter(pk=int(value), article=self.article).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("The source comment you are replying to is not one of this article's."),
+                code="bad_source_comment",
+            )
+        self.quoted = found
+        return found
 
 
 class EditForm(forms.Form):

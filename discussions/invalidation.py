@@ -16,3 +16,9 @@ def articles_touch(queryset) -> None:
 def author_renamed(sender, *, user, **kwargs) -> None:
     """Receiver of accounts.signals.public_name_changed: discussions showing the name."""
     articles_touch(Article.objects.filter(comments__author=user).distinct())
+
+
+def source_comment_changed(sender, *, instance, **kwargs) -> None:
+    """Receiver of SourceComment's post_save and post_delete: the thread shows quotes of source
+    comments (platform, translation), so its cached copies must go."""
+    articles_touch(Article.objects.filter(pk=instance.article_id))

@@ -9,18 +9,41 @@ list.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.text import Truncator
 from markupsafe import Markup, escape
 
+from articles.models import SourceComment
 from discussions.models import author_name
 from discussions.profiles import ProfilePaths
 from discussions.sorts import Sort
+
+# How much of a quoted source comment's translation a reply shows; the link leads to all of it.
+QUOTE_LENGTH = 280
+# The platforms a quote's badge names by their label (any other value is shown as stored).
+_PLATFORMS = frozenset(SourceComment.Platform.values)
+
+
+class Quote:
+    """The source comment a reader comment answers, as the thread shows it: escaped markup."""
+
+    __slots__ = ("id", "platform", "html", "href")
+
+    def __init__(self, pk: int, platform: str, text: str, article_slug: str):
+        self.id = pk
+        label = SourceComment.Platform(platform).label if platform in _PLATFORMS else platform
+        self.platform = escape(label)
+        short = Truncator(text).chars(QUOTE_LENGTH)
+        self.html = Markup("<br>").join(escape(line) for line in short.splitlines())
+        path = reverse("articles:detail", args=[article_slug])
+        self.href = escape(f"{path}#source-comment-{pk}")
 
 
 class Node:
     __slots__ = (
         "id", "parent_id", "level", "tree_id", "status", "html", "created_ms", "edited_ms",
         "up", "down", "author_id", "name", "rule_number", "rule_title", "hold_reason", "score",
-        "shown", "kids", "keep", "profile",
+        "shown", "kids", "keep", "profile", "quote",
     )  # fmt: skip
 
     def __init__(self, row, profile_paths: ProfilePaths):
@@ -28,7 +51,7 @@ class Node:
             self.id, self.parent_id, self.level, self.tree_id, self.status, html,
             self.created_ms, self.edited_ms, self.up, self.down, self.author_id, display,
             username, guest, self.rule_number, self.rule_title, self.hold_reason, self.score,
-            self.shown, active,
+            self.shown, active, quote_id, quote_platform, quote_text, quote_slug,
         ) = row  # fmt: skip
         # Every text a row shows is markup from here on: the body was sanitized at write time
         # (core.text), the rest is escaped now, once, so the thread template's loop prints
@@ -41,6 +64,7 @@ class Node:
         self.rule_title = escape(self.rule_title or "")
         # The author's profile path, escaped; empty for a guest or an inactive account.
         self.profile = profile_paths(username) if username and active else ""
+        self.quote = Quote(quote_id, quote_platform, quote_text, quote_slug) if quote_id else None
         self.kids = []
         self.keep = self.shown
 

@@ -131,6 +131,16 @@ class Comment(MPTTModel):
         blank=True,
         related_name="comments",
     )
+    # The netizen comment this one answers ("Reply to this" on a source comment): a
+    # reference, never a copy; of the same article (discussions.services.comment_post).
+    source_comment = models.ForeignKey(
+        "articles.SourceComment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("quoted source comment"),
+    )
     # Imported comments from guests carry a name instead of an account.
     guest_name = models.CharField(_("guest name"), max_length=100, blank=True)
     # Private: never rendered on a public page or exported.

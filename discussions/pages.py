@@ -32,7 +32,10 @@ from discussions.sorts import Sort
 
 # Bump the number whenever the thread markup changes, so no page mixes old and new markup.
 # 6: an entry also names where its deflated HTML is kept (deflate_key).
-FRAGMENT_KEY = "thread:6:{article}:{version}:{sort}:{page}"
+# 7: a reply shows the source comment it quotes.
+# 8: glossary terms linked at render time; the key names the term set and the terms the page
+# used above the thread (glossary.pages.PageLinks.fragment_key).
+FRAGMENT_KEY = "thread:8:{article}:{version}:{glossary}:{sort}:{page}"
 
 
 @dataclass
@@ -92,32 +95,44 @@ def render_thread(layout, *, sort: Sort, focus_id=None) -> Markup:
     return Markup(html)  # noqa: S704 - rendered with autoescaping on
 
 
-def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None) -> Fragment:
+def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None, links=None) -> Fragment:
     """Return a discussion page. Readers share one cached rendering per article version; a
     viewer who sees more than the public (their own pending comments, a moderator) gets a
-    private one."""
+    private one.
+
+    links: the page's glossary linking (glossary.pages.PageLinks), which links each term's
+    first use in the comments unless the page used it above the thread; None links nothing."""
     sort = Sort(sort)
     if viewer is not None:
-        return _render(article, sort=sort, page=page, viewer=viewer)
+        return _render(article, sort=sort, page=page, viewer=viewer, links=links)
     key = FRAGMENT_KEY.format(
-        article=article.pk, version=article.discussion_version, sort=sort.value, page=page
+        article=article.pk,
+        version=article.discussion_version,
+        glossary=links.fragment_key() if links is not None else "-",
+        sort=sort.value,
+        page=page,
     )
     cached = cache_get(key)
     if cached is not None:
         html, *rest = cached
         return Fragment(Markup(html), *rest)  # noqa: S704 - our own rendering, cached
-    fragment = _render(article, sort=sort, page=page, viewer=None)
+    fragment = _render(article, sort=sort, page=page, viewer=None, links=links)
     fragment.deflate_key = f"{key}:deflate:{uuid4().hex}"
     cache_set(key, fragment.as_tuple())
     return fragment
 
 
-def _render(article, *, sort: Sort, page: int, viewer) -> Fragment:
+def _render(article, *, sort: Sort, page: int, viewer, links=None) -> Fragment:
     pages = selectors.page_tree_ids(article, sort=sort)
     page = min(max(page, 1), len(pages) or 1)
     tree_ids = pages[page - 1] if pages else []
     rows = selectors.tree_rows(article, tree_ids, sort=sort, viewer=viewer) if tree_ids else ()
     layout = lay_out(build_nodes(rows), sort=sort)
+    if links is not None:
+        # In page order, so each term links at its first use; the stored HTML stays as it is.
+        nodes = [step.node for step in layout.steps if step.kind == "open" and step.node.shown]
+        for node, html in zip(nodes, links.link_many([n.html for n in nodes]), strict=True):
+            node.html = html
     html = render_thread(layout, sort=sort)
     return Fragment(html, layout.rendered_ids, page, len(pages) or 1, layout.owners,
                     selectors.featured_comments(article))  # fmt: skip
@@ -185,16 +200,19 @@ def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> d
     }
 
 
-def discussion_context(request, article, *, form=None, shared=False, last_seen=None) -> dict:
+def discussion_context(
+    request, article, *, form=None, shared=False, last_seen=None, links=None
+) -> dict:
     """Return the discussion part of an article page's context.
 
     shared: the page every anonymous reader gets, with nothing of this request in it.
+    links: the page's glossary linking, which the thread goes on with (thread_fragment).
     """
     sort = Sort.parse(request.GET.get("sort") or request.POST.get("sort"))
     page = parse_page(request.GET.get("page"))
     user = request.user
     viewer = None if shared else _private_viewer(user, article)
-    fragment = thread_fragment(article, sort=sort, page=page, viewer=viewer)
+    fragment = thread_fragment(article, sort=sort, page=page, viewer=viewer, links=links)
     state = None
     if not shared and user.is_authenticated:
         state = reader_state(user, fragment.owners, fragment.comment_ids, last_seen=last_seen)
@@ -231,7 +249,7 @@ class Posted:
 def comment_form_submit(request, article) -> Posted:
     """Post the reader's comment form on the article; return where the reader sees the new
     comment, or the bound form with its errors and the status to answer with."""
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article=article)
     sort = Sort.parse(request.POST.get("sort"))
     if form.is_bot():
         return Posted(redirect_to=article.get_absolute_url() + "#discussion")
@@ -247,6 +265,7 @@ def comment_form_submit(request, article) -> Posted:
             body=form.cleaned_data["body"],
             parent_id=form.cleaned_data["parent"],
             ip_address=request.META.get("REMOTE_ADDR") or None,
+            source_comment=form.cleaned_data.get("source_comment"),
         )
     except CommentRejected as exc:
         form.add_error(None, exc.message)

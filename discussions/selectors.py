@@ -9,16 +9,20 @@ import functools
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Count,
     ExpressionWrapper,
+    OuterRef,
     Q,
     SmallIntegerField,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Extract, Floor
+from django.db.models.functions import Cast, Coalesce, Extract, Floor, JSONObject
 
 from discussions.models import Comment, Flag, Vote, author_name, shown_to_q
 from discussions.sorts import Sort
@@ -29,6 +33,10 @@ ROW_FIELDS = (
     "upvotes", "downvotes", "author_id", "author__display_name", "author__username",
     "guest_name", "status_rule__number", "status_rule__title", "hold_reason", "score", "shown",
     "author__is_active",
+    # The source comment it quotes, joined (no query per quote): id, platform, translation,
+    # and its article's slug for the link to it.
+    "source_comment_id", "source_comment__platform", "source_comment__text",
+    "source_comment__article__slug",
 )  # fmt: skip
 
 
@@ -231,3 +239,46 @@ def own_reactions(user, comment_ids) -> tuple[dict[int, int], list[int]]:
         else:
             pressed[comment_id] = value
     return pressed, sorted(flagged)
+
+
+def source_reply_annotations() -> dict:
+    """Return what a SourceComment query annotates: how many reader comments everyone may see
+    answer each one (reply_count) and those replies, oldest first (reply_list: dicts of id,
+    display_name, username, guest_name). Subqueries of the source comments' own query, asked of
+    shown_to_q for an anonymous reader: the page that shows them is shared by every reader."""
+    replies = Comment.objects.filter(shown_to_q(None), source_comment=OuterRef("pk")).order_by()
+    count = replies.values("source_comment").annotate(n=Count("pk")).values("n")
+    listed = (
+        replies.values("source_comment")
+        .annotate(
+            items=JSONBAgg(
+                JSONObject(
+                    id="pk",
+                    display_name="author__display_name",
+                    username="author__username",
+                    guest_name="guest_name",
+                ),
+                order_by=("created_at", "pk"),
+            )
+        )
+        .values("items")
+    )
+    return {
+        "reply_count": Coalesce(Subquery(count), 0),
+        "reply_list": Subquery(listed),
+    }
+
+
+def source_reply_links(reply_list) -> list[dict]:
+    """Return the annotated replies of a source comment as (id, author name) dicts."""
+    return [
+        {
+            "id": item["id"],
+            "name": author_name(
+                display_name=item["display_name"] or "",
+                username=item["username"] or "",
+                guest_name=item["guest_name"] or "",
+            ),
+        }
+        for item in reply_list or ()
+    ]

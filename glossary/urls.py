@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from glossary import views
 
 app_name = "glossary"
 
-urlpatterns = []
+urlpatterns = [
+    path("glossary/", views.index, name="index"),
+]

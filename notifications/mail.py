@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from notifications.models import Frequency, Kind, MailSettings, Notification
+from notifications.models import Decision, Frequency, Kind, MailSettings, Notification
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
@@ -62,7 +62,7 @@ def pending(user, kinds, *, now: datetime):
             mailed_at__isnull=True,
             created_at__lte=now,
         )
-        .select_related("comment__article", "actor", "rule")
+        .select_related("comment__article", "report__article", "actor", "rule")
         .order_by("created_at", "id")
     )
 
@@ -99,8 +99,8 @@ def compose(user, items: list[Notification], *, digest: bool) -> dict:
     entries = [
         {
             "text": describe(n),
-            "article": n.comment.article.title,
-            "url": absolute(n.comment.get_absolute_url()),
+            "article": n.article.title,
+            "url": absolute(n.get_absolute_url()),
             "rule_url": absolute(reverse("discussions:policy") + f"#rule-{n.rule.number}")
             if n.rule
             else "",
@@ -109,7 +109,7 @@ def compose(user, items: list[Notification], *, digest: bool) -> dict:
     ]
     if len(items) == 1:
         subject = _("{what} on “{title}”").format(
-            what=describe(items[0]), title=items[0].comment.article.title
+            what=describe(items[0]), title=items[0].article.title
         )
     elif digest:
         subject = ngettext(
@@ -152,6 +152,13 @@ def describe(notification: Notification) -> str:
         return _("{name} commented in a discussion you follow").format(name=actor)
     if notification.kind == Kind.FEATURED:
         return _("The editors picked your comment")
+    if notification.kind == Kind.REPORT:
+        return {
+            Decision.ACCEPTED: _("The editors accepted your translation report"),
+            Decision.REJECTED: _("The editors declined your translation report"),
+            Decision.DUPLICATE: _("Your translation report repeats one the editors already have"),
+            Decision.CORRECTED: _("The article you reported was corrected"),
+        }.get(notification.decision, _("The editors decided on your translation report"))
     rule = notification.rule
     if notification.decision == "removed" and rule is not None:
         return _("Your comment was removed under rule {number}: {title}").format(

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     FOLLOW = "follow", _("New comments in discussions I follow")
     MODERATION = "moderation", _("Moderators' decisions on my comments")
     FEATURED = "featured", _("My comments picked by the editors")
+    REPORT = "report", _("Editors' decisions on my translation reports")
 
 
 # A new comment is one event: each recipient gets at most one of these for it, the first
@@ -32,6 +33,11 @@ class Decision(models.TextChoices):
     HELD = "held", _("held for review")
     APPROVED = "approved", _("approved")
     REMOVED = "removed", _("removed")
+    # The editors' outcomes of a translation report (Kind.REPORT).
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    DUPLICATE = "duplicate", _("a duplicate")
+    CORRECTED = "corrected", _("corrected")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -44,7 +50,17 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    # What it is about: a comment, or (Kind.REPORT) the reader's translation report.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    report = models.ForeignKey(
+        "translations.TranslationReport",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Who wrote the comment (post kinds); never the moderator of a decision.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,10 +95,29 @@ class Notification(models.Model):
                 condition=Q(kind__in=["reply", "mention", "follow"]),
                 name="notification_one_per_post",
             ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=False) | Q(report__isnull=False),
+                name="notification_about_something",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        """Return where the notification leads: the comment, or the reported article (its
+        corrections, once corrected)."""
+        if self.report_id is not None:
+            anchor = "#corrections" if self.decision == Decision.CORRECTED else ""
+            return self.report.article.get_absolute_url() + anchor
+        return self.comment.get_absolute_url()
+
+    @property
+    def article(self):
+        """Return the article the notification is about."""
+        if self.report_id is not None:
+            return self.report.article
+        return self.comment.article
 
 
 class Follow(models.Model):
@@ -152,6 +187,9 @@ class MailSettings(models.Model):
     )
     featured = models.CharField(
         Kind.FEATURED.label, max_length=12, choices=Frequency.choices, default=Frequency.OFF
+    )
+    report = models.CharField(
+        Kind.REPORT.label, max_length=12, choices=Frequency.choices, default=Frequency.OFF
     )
 
     def __str__(self):

@@ -27,7 +27,7 @@ def inbox_queryset(user):
     return (
         Notification.objects.filter(recipient=user)
         .filter(~Q(kind__in=POST_KINDS) | Q(pk__in=_seen_posts(user)))
-        .select_related("comment__article", "actor", "rule")
+        .select_related("comment__article", "report__article", "actor", "rule")
         .order_by("-created_at", "-id")
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import page_cache
-from articles.models import Article
+from articles.models import Article, SourceComment
 from core.text import normalize_body
 from discussions import screening, signals
 from discussions.mentions import render_body
@@ -61,9 +61,12 @@ def comment_submit(
     body: str,
     parent_id: int | None = None,
     ip_address: str | None = None,
+    source_comment: SourceComment | None = None,
 ) -> Comment:
     """Screen a reader's comment and post it (visible, or held for review); raise
-    CommentRejected with the reason when screening refuses it."""
+    CommentRejected with the reason when screening refuses it.
+
+    source_comment: the article's source comment it answers, quoted by reference."""
     body = normalize_body(body)
     with transaction.atomic():
         lock_author(author.pk)
@@ -77,6 +80,7 @@ def comment_submit(
                 body=body,
                 parent_id=parent_id,
                 ip_address=ip_address,
+                source_comment=source_comment,
                 status=Comment.Status.PENDING if verdict else Comment.Status.VISIBLE,
                 hold_reason=verdict.message if verdict else "",
             )
@@ -130,9 +134,17 @@ def comment_post(
     ip_address: str | None = None,
     created_at=None,
     hold_reason: str = "",
+    source_comment: SourceComment | None = None,
 ) -> Comment:
-    """Create a comment (a new tree, or a reply as the last child of its parent) and return it."""
+    """Create a comment (a new tree, or a reply as the last child of its parent) and return it.
+
+    source_comment: the source comment it quotes; only one of the same article."""
     body = normalize_body(body)
+    if source_comment is not None and source_comment.article_id != article.pk:
+        raise CommentRejected(
+            _("The source comment you are replying to is not one of this article's."),
+            code="bad_source_comment",
+        )
     with transaction.atomic():
         parent = None
         if parent_id is None:
@@ -167,6 +179,7 @@ def comment_post(
             status=status,
             hold_reason=hold_reason,
             ip_address=ip_address,
+            source_comment=source_comment,
         )
         comment.save()
         article_touch(article_id=article.pk, count_change=int(status == Comment.Status.VISIBLE))

@@ -22,6 +22,7 @@ ALL_FIELDS = {
     "follow": "immediately",
     "moderation": "daily",
     "featured": "off",
+    "report": "immediately",
 }
 
 

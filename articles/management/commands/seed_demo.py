@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from articles.models import Article, Category, SourceComment, Tag
 from discussions.services import comment_post, vote_cast
+from glossary.demo import glossary_seed
 
 CONTENT_PATH = Path(__file__).resolve().parent / "demo" / "content.json"
 # No demo comment is dated later than this before the moment the command runs.
@@ -91,6 +92,8 @@ class Command(BaseCommand):
                 f"Created {article.get_absolute_url()} with {len(spec['discussion'])} comments "
                 f"and {len(spec['source_comments'])} source comments."
             )
+        terms = glossary_seed()
+        self.stdout.write(f"Glossary: {terms} terms created.")
         names = ", ".join(username for username, _name in DEMO_USERS)
         self.stdout.write(f"Demo users: {names}")
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
@@ -118,6 +121,7 @@ def demo_article_create(*, spec: dict, users: dict[str, User], now) -> Article:
     )
     article = Article.objects.create(
         title=spec["title"],
+        original_title=spec.get("original_title", ""),
         slug=spec["slug"],
         dek=spec["dek"],
         body=spec["body"],

@@ -13,9 +13,6 @@ Every load is bounded (wrk's duration and connections, 200 slow connections for 
 127.0.0.1 only; every server is stopped afterwards.
 """
 
-import os
-import signal
-import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -24,6 +21,7 @@ from pathlib import Path
 from bench.http import _get, _get_status, gunicorn, measured_load, run_wrk, warm
 from bench.report import emit, note, progress
 from deploy import nginx
+from soak.services import Nginx
 
 MICROCACHE_VS_GUNICORN = 5
 MICROCACHE_P99_MS = 20
@@ -45,22 +43,12 @@ def nginx_in_front(upstream_port: int):
         conf = nginx.render(
             Path(run_dir), listen=f"127.0.0.1:{port}", upstreams=[f"127.0.0.1:{upstream_port}"]
         )
-        process = subprocess.Popen(nginx.command(conf), start_new_session=True)  # noqa: S603
+        proxy = Nginx(conf, port)
+        proxy.start()
         try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    if _get_status(port, "/healthz") == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("nginx did not answer /healthz")
-                time.sleep(0.1)
             yield port
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(10)
+            proxy.stop()
 
 
 def slow_client_figure(port: int, path: str) -> dict:

@@ -36,6 +36,9 @@ def render(
     """Write nginx.conf for these upstreams into run_dir (made if missing); return its path."""
     run_dir = Path(run_dir)
     log_dir = run_dir / "logs"
+    # The microcache starts empty: pages kept by an earlier run would be served stale while
+    # gunicorn starts (proxy_cache_use_stale).
+    shutil.rmtree(run_dir / "cache", ignore_errors=True)
     for folder in (run_dir, log_dir, run_dir / "cache"):
         folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / "proxy_params.conf", run_dir / "proxy_params.conf")

@@ -510,3 +510,82 @@ class PgBouncer:
             except subprocess.TimeoutExpired:
                 _kill_group(self.process)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def wait_until_healthy(port: int, *, process: subprocess.Popen, what: str, timeout: float,
+                       log: Path | None = None) -> None:  # fmt: skip
+    """Wait until 127.0.0.1:port answers /healthz with 200; raise ServiceError (with the
+    log's tail) if the process exits first or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise ServiceError(f"{what} exited:\n{_tail(log) if log else ''}")
+        try:
+            if http_status(port, "/healthz") == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise ServiceError(
+                f"{what} did not answer in {timeout} s:\n{_tail(log) if log else ''}"
+            )
+        time.sleep(0.2)
+
+
+class MakeTarget:
+    """`make <target>` of the project (run, serve) as a newcomer types it, in its own session
+    with its output in `log`; start() returns once the site answers /healthz."""
+
+    def __init__(self, target: str, env: dict, log: Path):
+        self.target = target
+        self.env = {key: value for key, value in env.items() if key != "MAKEFLAGS"}
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, *, timeout: float = 240) -> None:
+        make = shutil.which("make") or "/usr/bin/make"
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - the project's own make target
+                [make, "--no-print-directory", self.target],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until_healthy(
+            int(self.env["PORT"]), process=self.process, what=f"make {self.target}",
+            timeout=timeout, log=self.log,
+        )  # fmt: skip
+
+    def tail(self, size: int = 4000) -> str:
+        return _tail(self.log, size)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            _kill_group(self.process)
+            self.process.wait(10)
+
+
+class Nginx:
+    """nginx with a configuration rendered by deploy/nginx.py, in the foreground of its own
+    session; start() returns once it answers /healthz on its port."""
+
+    def __init__(self, conf: Path, port: int):
+        self.conf = conf
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        from deploy import nginx
+
+        self.process = subprocess.Popen(nginx.command(self.conf), start_new_session=True)  # noqa: S603
+        wait_until_healthy(
+            self.port, process=self.process, what="nginx", timeout=timeout,
+            log=self.conf.parent / "logs" / "nginx-error.log",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            _kill_group(self.process, signal.SIGTERM)
+            self.process.wait(10)

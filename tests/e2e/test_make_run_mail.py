@@ -12,16 +12,13 @@ import shutil
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from soak.client import Browser
-from soak.services import PostgresCluster, free_port, http_status, site_env
+from soak.services import MakeTarget, PostgresCluster, free_port, site_env
 from tests.smtp_server import SMTPServer
 
-ROOT = Path(__file__).resolve().parents[2]
-MAKE = shutil.which("make") or "/usr/bin/make"
 PGREP = shutil.which("pgrep") or "/usr/bin/pgrep"
 PASSWORD = "a long enough pass phrase 42"
 # The mail waits this long for more events to join it (60 s in production).
@@ -32,8 +29,7 @@ MAIL_DELAY_SECONDS = 2
 def site():
     cluster = PostgresCluster("crosstalk_e2e")
     smtp = SMTPServer()
-    process = None
-    log = None
+    run = None
     try:
         cluster.init()
         cluster.start()
@@ -48,42 +44,14 @@ def site():
             CROSSTALK_MAIL_DELAY_SECONDS=str(MAIL_DELAY_SECONDS),
             WEB_CONCURRENCY="2",
         )
-        env.pop("MAKEFLAGS", None)
-        log = open(cluster.base / "make-run.log", "wb")  # noqa: SIM115 - closed below
-        process = subprocess.Popen(  # noqa: S603 - the project's own make target
-            [MAKE, "--no-print-directory", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(f"make run exited:\n{_tail(cluster.base)}")
-            try:
-                if http_status(port, "/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError(f"make run did not answer in 180 s:\n{_tail(cluster.base)}")
-        yield {"port": port, "smtp": smtp, "process": process, "cluster": cluster}
+        run = MakeTarget("run", env, cluster.base / "make-run.log")
+        run.start(timeout=180)
+        yield {"port": port, "smtp": smtp, "process": run.process, "cluster": cluster}
     finally:
-        if process is not None and process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-        if log is not None:
-            log.close()
+        if run is not None:
+            run.stop()
         smtp.stop()
         cluster.close()
-
-
-def _tail(base: Path) -> str:
-    path = base / "make-run.log"
-    return path.read_bytes()[-4000:].decode(errors="replace") if path.exists() else ""
 
 
 def wait_for_mail(smtp, to: str, *, count: int, timeout: float = 90):

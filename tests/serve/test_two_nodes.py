@@ -5,7 +5,6 @@ requests it held at that instant (nginx passes a failed GET to the other node)."
 
 import os
 import signal
-import subprocess
 import threading
 import time
 import uuid
@@ -16,11 +15,11 @@ from deploy import nginx
 from soak.client import Browser
 from soak.services import (
     Gunicorn,
+    Nginx,
     PostgresCluster,
     RedisMissing,
     RedisServer,
     free_port,
-    http_status,
     manage,
     prepare_site,
     seed,
@@ -56,21 +55,12 @@ def nodes(tmp_path_factory):
             listen=f"127.0.0.1:{port}",
             upstreams=[f"127.0.0.1:{site.port}" for site in sites],
         )
-        proxy = subprocess.Popen(nginx.command(conf), start_new_session=True)  # noqa: S603
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                if http_status(port, "/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "nginx did not answer"
-            time.sleep(0.1)
+        proxy = Nginx(conf, port)
+        proxy.start()
         yield {"sites": sites, "port": port, "made": made, "env": env}
     finally:
         if proxy is not None:
-            os.killpg(proxy.pid, signal.SIGKILL)
-            proxy.wait(10)
+            proxy.stop()
         for site in sites:
             site.stop()
         cluster.close()

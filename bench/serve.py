@@ -127,56 +127,30 @@ def _transactions(cluster) -> int:
 
 
 def replica_share_figure() -> None:
-    from soak.services import (
-        Gunicorn,
-        PostgresCluster,
-        ServiceError,
-        free_port,
-        prepare_site,
-        seed,
-        site_env,
-    )
+    from soak.services import ServiceError, replicated_site
 
     progress("serve: a primary and its streaming replica, mixed anonymous load")
-    primary = PostgresCluster("crosstalk_bench_replica")
-    replica = site = None
+    options = {"users": 5, "articles": 6, "comments": 40, "prefix": "share"}
     try:
-        primary.init()
-        primary.start("-c full_page_writes=on")
-        primary.create_database()
-        env = site_env(database_url=primary.url, port=free_port(), workers=3)
-        prepare_site(env)
-        made = seed(env, users=5, articles=6, comments=40, prefix="share")
-        replica = primary.make_replica()
-        replica.start()
-        env["DATABASE_REPLICA_URLS"] = replica.url
-        site = Gunicorn(env)
-        site.start()
-        paths = ["/", "/?page=1"] + [
-            f"/articles/{a['slug']}/{query}"
-            for a in made["articles"]
-            for query in ("", "?sort=newest", "?sort=oldest")
-        ]
-        for path in paths:
-            _get_status(site.port, path)
-        # Backends publish their counts when they exit: stop the site before reading them.
-        counts = (_transactions(primary), _transactions(replica))
-        for path in paths[:4]:
-            run_wrk(f"http://127.0.0.1:{site.port}{path}")
-        site.stop()
-        site = None
-        time.sleep(1)
-        on_primary = _transactions(primary) - counts[0]
-        on_replica = _transactions(replica) - counts[1]
+        with replicated_site("crosstalk_bench_replica", seed_options=options, workers=3) as up:
+            paths = ["/", "/?page=1"] + [
+                f"/articles/{a['slug']}/{query}"
+                for a in up.made["articles"]
+                for query in ("", "?sort=newest", "?sort=oldest")
+            ]
+            for path in paths:
+                _get_status(up.site.port, path)
+            counts = (_transactions(up.primary), _transactions(up.replica))
+            for path in paths[:4]:
+                run_wrk(f"http://127.0.0.1:{up.site.port}{path}")
+            # Backends publish their counts when they exit: stop the site before reading them.
+            up.site.stop()
+            time.sleep(1)
+            on_primary = _transactions(up.primary) - counts[0]
+            on_replica = _transactions(up.replica) - counts[1]
     except ServiceError as error:
         note("serve_replica_read_share", "ratio", f"no replica: {error}")
         return
-    finally:
-        if site is not None:
-            site.stop()
-        if replica is not None:
-            replica.close()
-        primary.close()
     total = on_primary + on_replica
     emit(
         "serve_replica_read_share",

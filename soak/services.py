@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -589,3 +591,34 @@ class Nginx:
         if self.process is not None and self.process.poll() is None:
             _kill_group(self.process, signal.SIGTERM)
             self.process.wait(10)
+
+
+@contextmanager
+def replicated_site(dbname: str, *, seed_options: dict, workers: int = 2, env: dict | None = None):
+    """A throwaway primary with seeded content, its streaming replica (pg_basebackup -R, its
+    own socket) and the site's gunicorn reading from it (DATABASE_REPLICA_URLS, production
+    settings); yield them as a namespace (primary, replica, site, made, env). All are
+    stopped and removed afterwards."""
+    primary = PostgresCluster(dbname)
+    replica = site = None
+    try:
+        primary.init()
+        primary.start("-c full_page_writes=on")  # pg_basebackup needs full-page writes
+        primary.create_database()
+        site_environment = site_env(database_url=primary.url, port=free_port(), workers=workers)
+        prepare_site(site_environment)
+        made = seed(site_environment, **seed_options)
+        replica = primary.make_replica()
+        replica.start()
+        site_environment.update(DATABASE_REPLICA_URLS=replica.url, **(env or {}))
+        site = Gunicorn(site_environment)
+        site.start()
+        yield SimpleNamespace(
+            primary=primary, replica=replica, site=site, made=made, env=site_environment
+        )
+    finally:
+        if site is not None:
+            site.stop()
+        if replica is not None:
+            replica.close()
+        primary.close()

@@ -11,37 +11,15 @@ import uuid
 import pytest
 
 from soak.client import Browser
-from soak.services import Gunicorn, PostgresCluster, free_port, prepare_site, seed, site_env
+from soak.services import Gunicorn, free_port, replicated_site
 
 
 @pytest.fixture(scope="module")
 def stack():
-    primary = PostgresCluster("crosstalk_replica")
-    replica = None
-    site = None
-    try:
-        primary.init()
-        primary.start("-c full_page_writes=on")  # pg_basebackup needs full-page writes
-        primary.create_database()
-        env = site_env(database_url=primary.url, port=free_port(), workers=2)
-        prepare_site(env)
-        made = seed(env, users=3, articles=2, comments=4, prefix="rep")
-        replica = primary.make_replica()
-        replica.start()
-        env.update(
-            DATABASE_REPLICA_URLS=replica.url,
-            CROSSTALK_REPLICA_CHECK_SECONDS="0.5",
-            CROSSTALK_PIN_SECONDS="30",
-        )
-        site = Gunicorn(env)
-        site.start()
-        yield {"primary": primary, "replica": replica, "site": site, "made": made, "env": env}
-    finally:
-        if site is not None:
-            site.stop()
-        if replica is not None:
-            replica.close()
-        primary.close()
+    options = {"users": 3, "articles": 2, "comments": 4, "prefix": "rep"}
+    env = {"CROSSTALK_REPLICA_CHECK_SECONDS": "0.5", "CROSSTALK_PIN_SECONDS": "30"}
+    with replicated_site("crosstalk_replica", seed_options=options, env=env) as made:
+        yield vars(made)
 
 
 def test_anonymous_reads_are_answered_by_the_replica(stack):

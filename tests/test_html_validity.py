@@ -33,6 +33,12 @@ def page_types(client, scene):
     yield "login", client.get("/accounts/login/"), 200
     yield "login-errors", client.post("/accounts/login/", {"username": "x", "password": "y"}), 200
     yield "not-found", client.get("/no-such-page/"), 404
+    yield "search-form", client.get("/search/"), 200
+    yield "search-results", client.get("/search/", {"q": "subway"}), 200
+    yield "search-cjk", client.get("/search/", {"q": "조용한"}), 200
+    yield "glossary", client.get("/glossary/"), 200
+    yield "corrections", client.get("/corrections/"), 200
+    yield "translator", client.get(f"/translators/{scene.article.translator_slug}/"), 200
 
     client.force_login(scene.reader, backend="django.contrib.auth.backends.ModelBackend")
     yield "article-signed-in", client.get(article), 200
@@ -50,6 +56,9 @@ def page_types(client, scene):
     yield "not-allowed", client.get(f"/comments/{scene.chain[0].pk}/edit/"), 403
     yield "profile", client.get("/accounts/profile/"), 200
     yield "password-change", client.get("/accounts/password/"), 200
+    yield "report-form", client.get(f"{article}translation-reports/"), 200
+    yield "report-errors", client.post(f"{article}translation-reports/", {"quote": ""}), 400
+    yield "notifications", client.get("/notifications/"), 200
 
 
 @pytest.mark.django_db
@@ -62,7 +71,7 @@ def test_every_page_type_is_valid_html(client, tmp_path):
         assert response["Content-Type"].startswith("text/html"), name
         (tmp_path / f"{name}.html").write_bytes(response.content)
         names.append(name)
-    assert len(names) == 26
+    assert len(names) == 35
 
     files = sorted(str(path) for path in tmp_path.glob("*.html"))
     java = shutil.which("java")

@@ -36,13 +36,19 @@ def _repliers(prefix: str = REPLIER_PREFIX, count: int = REPLIES) -> list[User]:
 def reply_times(discussion) -> None:
     """Time replies (and votes) posted as signed-in readers; then the same replies with the
     article followed by FOLLOWERS readers, for the cost of the notifications' fan-out."""
-    samples, vote_samples = _reply_samples(discussion.article, _repliers())
+    # The fan-out run replies to the very same parents as the plain run: a reply's cost
+    # depends on its tree's size (mptt moves every later node of the tree), so two random
+    # samples of parents would differ by more than the fan-out itself.
+    seed = time.time_ns()
+    samples, vote_samples = _reply_samples(discussion.article, _repliers(), seed=seed)
     followers = _repliers(FOLLOWER_PREFIX, FOLLOWERS)
     Follow.objects.bulk_create(
         [Follow(user=follower, article=discussion.article) for follower in followers]
     )
     try:
-        followed, _ = _reply_samples(discussion.article, _repliers(f"{REPLIER_PREFIX}f-"))
+        followed, _ = _reply_samples(
+            discussion.article, _repliers(f"{REPLIER_PREFIX}f-"), seed=seed
+        )
     finally:
         Follow.objects.filter(user__in=followers).delete()
     emit(
@@ -80,15 +86,16 @@ def reply_times(discussion) -> None:
     )
 
 
-def _reply_samples(article, repliers: list[User]) -> tuple[list[float], list[float]]:
-    """Post one reply per replier and a vote after each; return both lists of ms timings.
-    The replies are deleted afterwards to keep the discussion's size fixed."""
+def _reply_samples(article, repliers: list[User], *, seed: int) -> tuple[list[float], list[float]]:
+    """Post one reply per replier and a vote after each, to parents drawn with this seed;
+    return both lists of ms timings. The replies are deleted afterwards to keep the
+    discussion's size fixed."""
     url = f"{article.get_absolute_url()}comments/"
-    rng = random.Random(time.time_ns())  # noqa: S311 - a new sample of parents each run
+    rng = random.Random(seed)  # noqa: S311 - a sample of parents, the same for the same seed
     parents = list(
-        Comment.objects.filter(article=article, status=Comment.Status.VISIBLE).values_list(
-            "pk", flat=True
-        )
+        Comment.objects.filter(article=article, status=Comment.Status.VISIBLE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     # One client, signed in as each replier in turn outside the timing: a test Client loads
     # the middleware (WhiteNoise indexes every static file, ~10 ms) on its first request, which

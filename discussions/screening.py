@@ -176,23 +176,33 @@ def rule_sanction(sub: Submission) -> Verdict | None:
     return Verdict(REJECT, "sanctioned", message, status=403)
 
 
-def rule_rate_limit(sub: Submission) -> Verdict | None:
-    for window, limit in ((timedelta(minutes=1), conf("RATE_PER_MINUTE")),
-                          (timedelta(hours=1), conf("RATE_PER_HOUR"))):  # fmt: skip
+def seconds_to_wait(times, *, limits, now) -> int | None:
+    """Return how many seconds a writer must wait before their next write, or None: `times`
+    is a queryset of the writer's earlier writes with a `created_at`, `limits` (window,
+    most writes in it) pairs. Comment posts and translation reports share this rule."""
+    for window, limit in limits:
         recent = list(
-            Comment.objects.filter(author=sub.author, created_at__gt=sub.now - window)
+            times.filter(created_at__gt=now - window)
             .order_by("created_at")
             .values_list("created_at", flat=True)[:limit]
         )
         if len(recent) >= limit:
-            retry = max(1, int((recent[0] + window - sub.now).total_seconds()) + 1)
-            message = ngettext(
-                "You are posting too fast. Try again in {n} second.",
-                "You are posting too fast. Try again in {n} seconds.",
-                retry,
-            ).format(n=retry)
-            return Verdict(REJECT, "rate_limited", message, retry_after=retry, status=429)
+            return max(1, int((recent[0] + window - now).total_seconds()) + 1)
     return None
+
+
+def rule_rate_limit(sub: Submission) -> Verdict | None:
+    limits = ((timedelta(minutes=1), conf("RATE_PER_MINUTE")),
+              (timedelta(hours=1), conf("RATE_PER_HOUR")))  # fmt: skip
+    retry = seconds_to_wait(Comment.objects.filter(author=sub.author), limits=limits, now=sub.now)
+    if retry is None:
+        return None
+    message = ngettext(
+        "You are posting too fast. Try again in {n} second.",
+        "You are posting too fast. Try again in {n} seconds.",
+        retry,
+    ).format(n=retry)
+    return Verdict(REJECT, "rate_limited", message, retry_after=retry, status=429)
 
 
 def rule_duplicate(sub: Submission) -> Verdict | None:

@@ -41,23 +41,21 @@ def rule_report_rate(sub: screening.Submission) -> screening.Verdict | None:
     """Refuse a reader's report storm, the way screening refuses a comment storm (its
     rule_rate_limit): at most REPORT_RATE_LIMITS reports per window, then 429 with the
     seconds to wait."""
-    for window, limit in REPORT_RATE_LIMITS:
-        recent = list(
-            TranslationReport.objects.filter(reporter=sub.author, created_at__gt=sub.now - window)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)[:limit]
-        )
-        if len(recent) >= limit:
-            retry = max(1, int((recent[0] + window - sub.now).total_seconds()) + 1)
-            message = ngettext(
-                "You are sending reports too fast. Try again in {n} second.",
-                "You are sending reports too fast. Try again in {n} seconds.",
-                retry,
-            ).format(n=retry)
-            return screening.Verdict(
-                screening.REJECT, "rate_limited", message, retry_after=retry, status=429
-            )
-    return None
+    retry = screening.seconds_to_wait(
+        TranslationReport.objects.filter(reporter=sub.author),
+        limits=REPORT_RATE_LIMITS,
+        now=sub.now,
+    )
+    if retry is None:
+        return None
+    message = ngettext(
+        "You are sending reports too fast. Try again in {n} second.",
+        "You are sending reports too fast. Try again in {n} seconds.",
+        retry,
+    ).format(n=retry)
+    return screening.Verdict(
+        screening.REJECT, "rate_limited", message, retry_after=retry, status=429
+    )
 
 
 # What screens a report: the reader's standing and pace, then the comment screening's rules

@@ -71,6 +71,7 @@ test: migrate chromium nginx lint
 bench:
 	@$(MAKE) --no-print-directory -s install >&2
 	@scripts/ensure_wrk.sh
+	@scripts/ensure_nginx.sh
 	@CROSSTALK_DB_NAME=crosstalk_bench scripts/db.sh start >&2
 	@DJANGO_SETTINGS_MODULE=config.settings.bench CROSSTALK_DB_NAME=crosstalk_bench $(BIN)/python -m bench
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from core.admin import AppendOnlyAdmin, DecidedByActionsAdmin
 from discussions.models import (
     Comment,
     CommentRevision,
@@ -133,7 +134,7 @@ class FlagInline(admin.TabularInline):
 TREE_FIELDS = ("lft", "rght", "tree_id", "level")
 
 
-class ReadOnlyCommentAdmin(admin.ModelAdmin):
+class ReadOnlyCommentAdmin(DecidedByActionsAdmin):
     """Comments are changed only through moderation actions, never by saving the form:
     saving a Comment would write tree positions outside the locked service."""
 
@@ -146,28 +147,6 @@ class ReadOnlyCommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         hidden = {"body_html", *TREE_FIELDS}
         return [f.name for f in self.model._meta.fields if f.name not in hidden]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        """The change permission stands for the moderation actions on the list (asked without
-        an object); one comment's page is view-only (has_view_permission), so posting it
-        answers 403 and nothing is saved."""
-        if obj is not None:
-            return False
-        return super().has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        # Without the change permission an action is refused outright (403), not answered
-        # with "no action selected".
-        if request.method == "POST" and "action" in request.POST:
-            if not self.has_change_permission(request):
-                raise PermissionDenied
-        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         """Do nothing: every field is read-only and decisions go through the actions."""
@@ -686,17 +665,6 @@ class SanctionAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, _("The sanction was lifted already."), messages.WARNING)
         return redirect("admin:discussions_sanction_change", sanction.pk)
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ModerationAction)

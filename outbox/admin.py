@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.admin.utils import flatten
 
+from core.admin import AppendOnlyAdmin
 from outbox.models import OutgoingMail
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(AppendOnlyAdmin):
     """Read-only: what went out, what waits and what bounced. Staff with the view permission
     on outgoing mail see it; nobody writes here, the worker does.
 
@@ -26,12 +27,3 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     )
     readonly_fields = flatten(fields)
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

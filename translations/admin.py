@@ -9,7 +9,6 @@ a "Correction note" (translations.corrections); here their text can be mended.""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from core.admin import DecidedByActionsAdmin
 from core.text import validate_plain_text
 from translations.models import RESOLUTION_NOTE_MAX_LENGTH, Correction, TranslationReport
 from translations.services import ReportRefused, correction_edit, report_resolve
@@ -205,7 +205,7 @@ class ReportArticleFilter(admin.SimpleListFilter):
 
 
 @admin.register(TranslationReport)
-class TranslationReportAdmin(admin.ModelAdmin):
+class TranslationReportAdmin(DecidedByActionsAdmin):
     """The editors' queue: readers' reports grouped by article (newest article first) and by
     passage, each with how many waiting reports quote the same passage."""
 
@@ -237,23 +237,7 @@ class TranslationReportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        """The change permission stands for the decisions on the list; one report's page is
-        view-only, so posting it answers 403 and nothing is saved."""
-        if obj is not None:
-            return False
-        return super().has_change_permission(request)
-
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "action" in request.POST:
-            if not self.has_change_permission(request):
-                raise PermissionDenied
         extra_context = {"title": _("Editors' queue: translation reports"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 

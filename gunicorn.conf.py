@@ -1,6 +1,7 @@
 """gunicorn settings for `make run` and `make serve`: sync workers, which beat gthread on this
 CPU-bound work. `make serve` binds a Unix socket behind nginx (GUNICORN_BIND)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -24,3 +25,11 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Freeze what the loaded app holds (modules, URL patterns, models): the garbage collector
+    then stops walking it. A 2,000-comment render allocates enough to set off full
+    collections, each of which walked the whole app (about 20 ms of an 85 ms render, measured
+    in process)."""
+    gc.freeze()

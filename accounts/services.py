@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.confusables import skeleton
 from accounts.models import ReservedName, User
 from accounts.signals import public_name_changed
+from discussions import markup
 from discussions.models import Comment, CommentRevision, Flag, RejectedComment, Vote
 from discussions.services.posting import article_touch, lock_author
 from discussions.services.votes import lock_vote
@@ -248,6 +249,7 @@ def user_delete(*, user) -> None:
             is_featured=False,
             featured_at=None,
         )
+        markup.refresh(own_ids)
 
         _tombstone(user, now=now)
         for article_id in sorted(touched):

@@ -148,21 +148,22 @@ def _page_response(request, context, thread_deflated, *, status, shared):
     which compresses it once per cache entry.
     """
     text = render_to_string(ARTICLE_TEMPLATE, {**context, "thread_html": THREAD_SLOT}, request)
-    html = str(context["thread_html"])  # plain str: Markup + str would escape the str
+    html = context["thread_html"].utf8  # discussions.pages.ThreadHtml
     before, slot, after = text.partition(THREAD_SLOT)
     if not slot or THREAD_SLOT in after:  # the template does not show the thread just once
-        return HttpResponse(text.replace(THREAD_SLOT, html), status=status)
+        return HttpResponse(text.replace(THREAD_SLOT, html.decode()), status=status)
+    before, after = before.encode(), after.encode()
     deflated = None
     if page_cache.accepts_gzip(request) and settings.DEFAULT_CHARSET.lower() == "utf-8":
         deflated = thread_deflated()  # UTF-8; None for a private rendering
     if deflated is None or shared:
         response = HttpResponse(before + html + after, status=status)
         if deflated is not None:
-            response.gzip_parts = (before.encode(), deflated, after.encode())
+            response.gzip_parts = (before, deflated, after)
         return response
     # The page holds the CSRF token: keep the random-length header GZipMiddleware would add.
     padding = secrets.randbelow(GZipMiddleware.max_random_bytes)
-    body = splice(before.encode(), deflated, after.encode(), name_padding=padding)
+    body = splice(before, deflated, after, name_padding=padding)
     response = HttpResponse(body, status=status)
     response.headers["Content-Encoding"] = "gzip"  # so GZipMiddleware leaves it alone
     response.headers["Content-Length"] = str(len(body))

@@ -10,11 +10,15 @@ Each query is timed through the Django test client (the whole /search/ page: vie
 template), after warm-up; the figure per kind of query is the p50 of all its samples.
 """
 
+from datetime import UTC, datetime
+
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 
 from articles.models import Article, SourceComment
 from bench.report import Stopwatch, emit, p50, percentile, progress
+from discussions import markup
 from discussions.models import Comment
 
 SOURCE = "bench-search"
@@ -111,6 +115,52 @@ TERM = f"({TERMS})[1 + floor(random() * 8)::int]"
 
 # The SQL below is put together from this module's constants, never from outside input
 # (ruff's S608 is silenced line by line for that reason).
+# Stand-ins for what comment_markup_sql has SQL put in: a moment and a body.
+_MOMENT = datetime(2001, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
+_BODY = "\ue010"
+
+
+def comment_markup_sql(
+    *, status: str, body_html: str, created_at: str, guest_name: str = ""
+) -> str:
+    """Return the SQL of a generated guest comment's stored markup (discussions.markup): what
+    the site's renderer gives for each status, with the time and the body put in by SQL, so
+    rows inserted by SQL show in a thread like any other (the tests' check after each test
+    compares them with a fresh rendering). Arguments are SQL expressions, but guest_name: a
+    plain value."""
+    if settings.TIME_ZONE != "UTC":
+        raise ValueError("comment_markup_sql writes times in UTC only")
+    iso = _MOMENT.isoformat(timespec="milliseconds")
+    exact = _MOMENT.strftime("%Y-%m-%d %H:%M UTC")
+    moment = f"(({created_at}) AT TIME ZONE 'UTC')"
+    fills = {
+        _BODY: f"({body_html})",
+        iso: f"""to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"')""",
+        exact: f"""to_char({moment}, 'YYYY-MM-DD HH24:MI "UTC"')""",
+    }
+    cases = []
+    for value in Comment.Status.values:
+        text = markup.render_values(
+            {name: None for name in markup.FIELDS}
+            | {"status": value, "body_html": _BODY, "created_at": _MOMENT, "guest_name": guest_name}
+        )
+        parts = [text]
+        for marker in fills:  # cut the text at each stand-in, keeping the stand-ins
+            parts = [
+                piece
+                for part in parts
+                for n, chunk in enumerate(part.split(marker) if part not in fills else [part])
+                for piece in ((marker, chunk) if n else (chunk,))
+            ]
+        sql = " || ".join(
+            fills[part] if part in fills else "'" + part.replace("'", "''").replace("%", "%%") + "'"
+            for part in parts
+            if part
+        )
+        cases.append(f"WHEN '{value}' THEN {sql}")
+    return f"CASE {status} {' '.join(cases)} END"
+
+
 def insert_rows(model, values: dict[str, str], *, rows_sql: str, params: dict) -> None:
     """INSERT … SELECT into the model's table: the given column expressions, and every other
     NOT NULL column its field's default (columns added by later migrations keep working)."""
@@ -202,16 +252,27 @@ def ensure_search_data() -> None:
             _words("10 + floor(power(random(), 2) * 90)::int")
             + f" || CASE WHEN random() < 0.01 THEN ' ' || {TERM} ELSE '' END"
         )
+        body_html = "'<p>' || b.body || '</p>'"
+        created_at = "now() - g * interval '1 minute'"
+        status = (
+            "CASE WHEN g %% 33 = 0 THEN 'removed' WHEN g %% 67 = 0 THEN 'pending' "
+            "ELSE 'visible' END"
+        )
         insert_rows(
             Comment,
             {
                 "article_id": f"%(first)s + (g - 1) %% {ARTICLES}",
                 "guest_name": "'Bench guest'",
                 "body": "b.body",
-                "body_html": "'<p>' || b.body || '</p>'",
-                "created_at": "now() - g * interval '1 minute'",
-                "status": "CASE WHEN g %% 33 = 0 THEN 'removed' WHEN g %% 67 = 0 THEN 'pending' "
-                "ELSE 'visible' END",
+                "body_html": body_html,
+                "created_at": created_at,
+                "status": status,
+                "markup": comment_markup_sql(
+                    status=status,
+                    body_html=body_html,
+                    created_at=created_at,
+                    guest_name="Bench guest",
+                ),
                 "import_source": f"'{SOURCE}'",
                 "external_id": "g::text",
                 "lft": "1",

@@ -27,7 +27,7 @@ from discussions.models import (
     PolicyRule,
     Sanction,
 )
-from discussions.pages import render_thread
+from discussions.pages import render_thread, thread_markup
 from discussions.services import ModerationError, comment_moderate
 from discussions.sorts import Sort
 
@@ -119,7 +119,7 @@ def review_context(model_admin, request, comment, form) -> dict:
         "opts": opts,
         "title": _("Review comment #{id}").format(id=comment.pk),
         "comment": comment,
-        "thread_html": render_thread(layout, sort=sort, focus_id=comment.pk),
+        "thread_html": thread_markup(render_thread(layout, sort=sort, focus_id=comment.pk)),
         "in_thread": comment.pk in layout.rendered_ids,
         "flags": Flag.objects.filter(comment=comment)
         .select_related("rule")

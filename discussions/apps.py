@@ -5,13 +5,13 @@ class DiscussionsConfig(AppConfig):
     name = "discussions"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from accounts.signals import public_name_changed
         from articles.models import SourceComment
         from discussions import invalidation
         from discussions.lookups import InArray
-        from discussions.models import Comment
+        from discussions.models import Comment, PolicyRule
 
         Comment._meta.get_field("tree_id").register_lookup(InArray)
         public_name_changed.connect(invalidation.author_renamed, dispatch_uid="author_renamed")
@@ -19,3 +19,16 @@ class DiscussionsConfig(AppConfig):
             signal.connect(
                 invalidation.source_comment_changed, sender=SourceComment, dispatch_uid="quotes"
             )
+            signal.connect(invalidation.policy_rule_changed, sender=PolicyRule, dispatch_uid="rule")
+        pre_delete.connect(
+            invalidation.note_citing("source_comment_id"),
+            sender=SourceComment,
+            weak=False,
+            dispatch_uid="quoting",
+        )
+        pre_delete.connect(
+            invalidation.note_citing("status_rule_id"),
+            sender=PolicyRule,
+            weak=False,
+            dispatch_uid="citing",
+        )

@@ -1,10 +1,10 @@
 """The Jinja2 environment of the thread template, registered in settings.TEMPLATES.
 
-The comment list is the hot path of every page: measured on this machine, a Jinja2 loop over
-pre-rendered bodies renders 2,000 comments in about a tenth of the time of the equivalent
-Django template loop, so the thread alone is a Jinja2 template; the page shell stays in
-Django templates. Autoescaping is on: comment bodies arrive as Markup (sanitized at write
-time), everything else is escaped.
+The thread's markup is macros (templates/discussions/_thread.jinja) that Python calls: each
+comment's own pieces when it is written, the markup every comment shares once per language
+(discussions.markup). Jinja2, because its macros are plain callables of a template's module;
+the page shell stays in Django templates. Autoescaping is on: comment bodies arrive as Markup
+(sanitized at write time), everything else is escaped.
 """
 
 from datetime import UTC, datetime
@@ -43,13 +43,12 @@ def _exact_phrase(minute: int, zone) -> Markup:
 
 
 @lru_cache(maxsize=512)
-def _more_replies_phrase(count: int, language: str | None) -> Markup:
+def more_replies_phrase(count: int, language: str | None) -> Markup:
     return escape(ngettext("%(num)d more reply", "%(num)d more replies", count) % {"num": count})
 
 
-# Filters over epoch milliseconds (rows carry them so no timestamp is parsed per comment).
-# The template hands them the render's clock, language and zone: a filter is a plain call in
-# compiled Jinja2, a function call goes through context.call.
+# Phrases of epoch milliseconds (rows carry them so no timestamp is parsed per comment), for
+# discussions.markup and discussions.pages.render_thread.
 def iso_ms(ms: int) -> str:
     """Return the moment as ISO 8601 to the millisecond (the precision readers' clocks use)."""
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
@@ -68,5 +67,4 @@ def environment(**options) -> jinja2.Environment:
     options["autoescape"] = True
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, **options)  # noqa: S701
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.filters.update(iso_ms=iso_ms, ago=ago, when=when, more_replies=_more_replies_phrase)
     return env

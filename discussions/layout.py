@@ -2,74 +2,38 @@
 
 Rows arrive in tree pre-order (discussions.selectors); replies are ordered by the sort's key
 over the values PostgreSQL computed, and the page is laid out as a flat list of open/close
-steps that the thread template walks in one loop, so a 1,000-deep chain renders like a flat
-list.
+steps that discussions.pages.render_thread joins with the comments' stored markup in one
+loop, so a 1,000-deep chain renders like a flat list.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import reverse
-from django.utils.text import Truncator
-from markupsafe import Markup, escape
 
-from articles.models import SourceComment
-from discussions.models import author_name
-from discussions.profiles import ProfilePaths
+from discussions.markup import HOLE
 from discussions.sorts import Sort
-
-# How much of a quoted source comment's translation a reply shows; the link leads to all of it.
-QUOTE_LENGTH = 280
-# The platforms a quote's badge names by their label (any other value is shown as stored).
-_PLATFORMS = frozenset(SourceComment.Platform.values)
-
-
-class Quote:
-    """The source comment a reader comment answers, as the thread shows it: escaped markup."""
-
-    __slots__ = ("id", "platform", "html", "href")
-
-    def __init__(self, pk: int, platform: str, text: str, article_slug: str):
-        self.id = pk
-        label = SourceComment.Platform(platform).label if platform in _PLATFORMS else platform
-        self.platform = escape(label)
-        short = Truncator(text).chars(QUOTE_LENGTH)
-        self.html = Markup("<br>").join(escape(line) for line in short.splitlines())
-        path = reverse("articles:detail", args=[article_slug])
-        self.href = escape(f"{path}#source-comment-{pk}")
 
 
 class Node:
+    """One comment of a page: its place, what orders it and its stored markup's pieces
+    (discussions.markup.STORED_PIECES)."""
+
     __slots__ = (
-        "id", "parent_id", "level", "tree_id", "status", "html", "created_ms", "edited_ms",
-        "up", "down", "author_id", "name", "rule_number", "rule_title", "hold_reason", "score",
-        "shown", "kids", "keep", "profile", "quote",
+        "id", "parent_id", "level", "status", "pieces", "created_ms", "up", "down",
+        "author_id", "score", "shown", "kids", "keep",
     )  # fmt: skip
 
-    def __init__(self, row, profile_paths: ProfilePaths):
+    def __init__(self, row):
         (
-            self.id, self.parent_id, self.level, self.tree_id, self.status, html,
-            self.created_ms, self.edited_ms, self.up, self.down, self.author_id, display,
-            username, guest, self.rule_number, self.rule_title, self.hold_reason, self.score,
-            self.shown, active, quote_id, quote_platform, quote_text, quote_slug,
+            self.id, self.parent_id, self.level, self.status, markup, self.created_ms,
+            self.up, self.down, self.author_id, self.score, self.shown,
         ) = row  # fmt: skip
-        # Every text a row shows is markup from here on: the body was sanitized at write time
-        # (core.text), the rest is escaped now, once, so the thread template's loop prints
-        # nothing unescaped (see templates/discussions/_thread.jinja).
-        self.html = Markup(html)  # noqa: S704
-        self.name = escape(
-            author_name(display_name=display or "", username=username or "", guest_name=guest)
-        )
-        self.hold_reason = escape(self.hold_reason)
-        self.rule_title = escape(self.rule_title or "")
-        # The author's profile path, escaped; empty for a guest or an inactive account.
-        self.profile = profile_paths(username) if username and active else ""
-        self.quote = Quote(quote_id, quote_platform, quote_text, quote_slug) if quote_id else None
+        self.pieces = markup.split(HOLE)
         self.kids = []
         self.keep = self.shown
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One step of the flat layout: open a comment, close its replies, or link to more."""
 
@@ -94,9 +58,8 @@ def build_nodes(rows) -> list[Node]:
     a node is kept when its reader sees it or any of its descendants."""
     nodes = {}
     order = []
-    profile_paths = ProfilePaths()
     for row in rows:
-        node = Node(row, profile_paths)
+        node = Node(row)
         nodes[node.id] = node
         order.append(node)
     for node in reversed(order):

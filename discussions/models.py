@@ -148,6 +148,8 @@ class Comment(MPTTModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     body_html = models.TextField(_("rendered body"), editable=False)
+    # Its markup in the thread, rendered when it is written (discussions.markup).
+    markup = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     status = models.CharField(
@@ -203,6 +205,17 @@ class Comment(MPTTModel):
 
     def get_absolute_url(self):
         return reverse("discussions:permalink", args=[self.pk])
+
+    def save_base(self, *args, update_fields=None, **kwargs):
+        """Save it with its stored markup rendered afresh when a field the markup shows
+        changes."""
+        from discussions import markup
+
+        if update_fields is None or markup.RENDERED_FIELDS & set(update_fields):
+            self.markup = markup.for_comment(self)
+            if update_fields is not None:
+                update_fields = {*update_fields, "markup"}
+        return super().save_base(*args, update_fields=update_fields, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, Category, SourceComment, Tag
+from discussions import markup
 from discussions.models import Comment, PolicyRule, PolicyVersion, ScreeningWord
 from discussions.services import article_touch, comment_post, flag_create
 
@@ -102,8 +103,10 @@ def make_tag(**overrides) -> Tag:
 
 
 def set_comment_status(comment: Comment, status: str) -> None:
-    """Change a comment's status behind the services' back, then bump the discussion cache."""
+    """Change a comment's status behind the services' back, render its stored markup again
+    and bump the discussion cache."""
     Comment.objects.filter(pk=comment.pk).update(status=status)
+    markup.refresh([comment.pk])
     article_touch(article_id=comment.article_id)
 
 

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Max
 
 from articles.models import Article
 from core.text import render_comment
+from discussions import markup
 from discussions.models import Comment
 from discussions.services.posting import article_touch, lock_new_roots, lock_tree
 
@@ -145,6 +147,11 @@ def _insert_forest(article, source, roots, children, outcome) -> None:
             stack.append((None, None, None))
             for child in reversed(children.get(item.external_id, [])):
                 stack.append((child, node.pk, level + 1))
+    authors = get_user_model().objects.in_bulk({row.author_id for row in rows if row.author_id})
+    for row in rows:
+        if row.author_id in authors:
+            row.author = authors[row.author_id]
+    markup.fill(rows)
     Comment.objects.bulk_create(rows, batch_size=2000)
     outcome.created += len(rows)
 

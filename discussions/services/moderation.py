@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from discussions import signals
+from discussions import markup, signals
 from discussions.models import (
     Comment,
     Flag,
@@ -88,6 +88,7 @@ def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, not
         if action == Action.FEATURE and was != Status.VISIBLE:
             raise ModerationError(_("Only a visible comment can be featured."), code="not_visible")
         Comment.objects.filter(pk=comment.pk).update(**changes)
+        markup.refresh([comment.pk])
         if action in _DECISIONS:
             comment.flags.filter(resolved=False).update(resolved=True)
         log_action(action=action, moderator=moderator, comment=comment, rule=rule, note=note)
@@ -140,6 +141,7 @@ def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> 
                 hold_reason=_("Held for review after {n} readers flagged it.").format(n=flaggers),
             )
             if held:
+                markup.refresh([comment.pk])
                 top_rule = (
                     PolicyRule.objects.filter(flags__comment=comment, flags__resolved=False)
                     .annotate(n=Count("flags"))

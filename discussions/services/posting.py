@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from articles import page_cache
 from articles.models import Article, SourceComment
 from core.text import normalize_body
-from discussions import screening, signals
+from discussions import markup, screening, signals
 from discussions.mentions import render_body
 from discussions.models import (
     Comment,
@@ -223,6 +223,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
             changes.update(status=Comment.Status.PENDING, hold_reason=verdict.message)
         CommentRevision.objects.create(comment=comment, body=comment.body)
         Comment.objects.filter(pk=comment.pk).update(**changes)
+        markup.refresh([comment.pk])
         if verdict:
             _log_hold(comment, verdict, note=_("held after its author's edit ({code})"))
             signals.comment_withdrawn.send(Comment, comment=comment)
@@ -242,5 +243,6 @@ def comment_delete(*, comment: Comment, user) -> None:
         Comment.objects.filter(pk=comment.pk).update(
             status=Comment.Status.DELETED, is_featured=False
         )
+        markup.refresh([comment.pk])
         signals.comment_withdrawn.send(Comment, comment=comment)
         article_touch(article_id=comment.article_id)

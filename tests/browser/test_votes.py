@@ -1,6 +1,7 @@
 """Voting in the browser: with JavaScript the counts and pressed state change in place, with no
 reload; a refused vote says why next to the buttons."""
 
+from discussions import markup
 from discussions.models import Comment, Vote
 from discussions.services import vote_cast
 from tests.browser.conftest import log_in
@@ -56,6 +57,7 @@ def test_a_refused_vote_shows_a_message_next_to_the_buttons(page):
     page.evaluate("window.voteTestMarker = 'same page'")
     # A moderator removes the comment while the reader still has the page open.
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.REMOVED)
+    markup.refresh([comment.pk])
 
     page.locator(f"#comment-{comment.pk} > .comment-actions .vote-up").click()
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from discussions import markup
 from discussions.models import EDIT_WINDOW, Comment, CommentRevision, Sanction, ScreeningWord
 from discussions.services import ModerationError, comment_delete, comment_edit
 from tests.factories import (
@@ -48,6 +49,7 @@ def delete_url(comment) -> str:
 def age(comment, delta: timedelta) -> None:
     """Move the comment's posting time back by delta."""
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - delta)
+    markup.refresh([comment.pk])
     comment.refresh_from_db()
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import user_set_display_name
+from discussions import markup
 from discussions.models import Comment
 from discussions.pages import thread_fragment
 from discussions.services import comment_moderate
@@ -33,6 +34,7 @@ def guest_comment(article, *, name="Old Guest"):
     """Return a comment whose author is a guest (as imported comments are)."""
     comment = make_comment(article)
     Comment.objects.filter(pk=comment.pk).update(author=None, guest_name=name)
+    markup.refresh([comment.pk])
     return comment
 
 
@@ -72,7 +74,7 @@ def test_profile_links_are_quoted_like_reverse_and_names_escaped(client, article
     dotted = make_user(username="jo.ann+1@home", display_name="")
     comments = [make_comment(article, author=korean), make_comment(article, author=dotted)]
 
-    html = thread_fragment(article, sort="oldest", page=1).html
+    html = thread_fragment(article, sort="oldest", page=1).html.decode()
 
     shown = thread_comments(assert_inert(html, "thread"))
     for comment in comments:
@@ -90,7 +92,7 @@ def test_a_placeholder_shows_no_author_link(article):
     set_comment_status(removed, Comment.Status.REMOVED)
     article.refresh_from_db()
 
-    html = thread_fragment(article, sort="oldest", page=1).html
+    html = thread_fragment(article, sort="oldest", page=1).html.decode()
 
     placeholder = thread_comments(parse_html(html))[removed.pk]
     assert "comment-placeholder" in placeholder.classes

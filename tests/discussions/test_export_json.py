@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
+from discussions import markup
 from discussions.models import Comment
 from discussions.services import vote_cast
 from tests.factories import make_article, make_comment, make_user
@@ -69,6 +70,7 @@ def discussion():
     make_comment(article, parent=gone, body="still here")
     Comment.objects.filter(pk=gone.pk).update(status=Comment.Status.DELETED)
     Comment.objects.filter(pk=reply.pk).update(edited_at=timezone.now() + timedelta(minutes=1))
+    markup.refresh([gone.pk, reply.pk])
     for _ in range(3):
         vote_cast(comment=first, user=make_user(), value=1)
     vote_cast(comment=reply, user=make_user(), value=-1)

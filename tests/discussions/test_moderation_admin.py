@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from discussions import markup
 from discussions.models import (
     Comment,
     Flag,
@@ -100,6 +101,7 @@ def test_queue_lists_pending_and_flagged_comments_oldest_first(moderator):
     make_comment(article, created_at=now - timedelta(hours=4))  # visible, unflagged
     removed = make_comment(article, created_at=now - timedelta(hours=5))
     Comment.objects.filter(pk=removed.pk).update(status=Status.REMOVED)
+    markup.refresh([removed.pk])
     flag_create(comment=flagged, user=make_user(), rule=policy_rule(5))
 
     response = as_user(moderator).get(QUEUE)

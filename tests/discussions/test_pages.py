@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from discussions import markup
 from discussions.jinja import ago
 from discussions.models import Comment, PolicyRule
 from discussions.pages import landing_page, landing_url, thread_fragment
@@ -207,11 +208,12 @@ def test_names_reasons_and_rule_titles_are_escaped(article, comment_policy):
     make_comment(article, parent=removed)  # a placeholder shows only above a visible reply
     rule = PolicyRule.objects.get(number=2)
     PolicyRule.objects.filter(pk=rule.pk).update(title=HOSTILE)
+    markup.refresh(Comment.objects.filter(status_rule=rule))
     rule.refresh_from_db()
     comment_moderate(comment=removed, moderator=make_user(), action="remove", rule=rule)
     article.refresh_from_db()
 
-    html = thread_fragment(article, sort="oldest", page=1, viewer=make_moderator()).html
+    html = thread_fragment(article, sort="oldest", page=1, viewer=make_moderator()).html.decode()
 
     assert "<img" not in html and 'onerror="' not in html
     assert html.count(ESCAPED) == 3  # the name, the hold reason and the rule title
@@ -221,7 +223,7 @@ def test_names_reasons_and_rule_titles_are_escaped(article, comment_policy):
 def test_comment_bodies_stay_sanitized_html(article):
     make_comment(article, body="*quiet* <b>loud</b> & [link](https://example.org)")
 
-    html = thread_fragment(article, sort="best", page=1).html
+    html = thread_fragment(article, sort="best", page=1).html.decode()
 
     assert "<em>quiet</em>" in html
     assert "&lt;b&gt;loud&lt;/b&gt; &amp;" in html

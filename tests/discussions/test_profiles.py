@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from discussions import markup
 from discussions.models import Comment, Sanction
 from discussions.profiles import PROFILE_PAGE_SIZE
 from tests.factories import (
@@ -70,6 +71,7 @@ def test_a_profile_shows_name_joined_totals_and_comments_newest_first(client):
     older = make_comment(first, author=author, body="Older thoughts")
     newer = make_comment(second, author=author, body="Newer thoughts")
     Comment.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+    markup.refresh([older.pk])
     set_comment_votes(older, up=5, down=1)
     set_comment_votes(newer, up=2, down=4)
     make_comment(first)  # someone else's

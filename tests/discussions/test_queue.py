@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from discussions import markup
 from discussions.admin import CommentAdmin, QueuedCommentAdmin
 from discussions.models import (
     Comment,
@@ -83,6 +84,7 @@ def test_row_says_why_the_comment_is_here_and_who_wrote_it(moderator):
     make_comment(article, author=author)
     removed = make_comment(article, author=author)
     Comment.objects.filter(pk=removed.pk).update(status=Status.REMOVED)
+    markup.refresh([removed.pk])
     Sanction.objects.create(user=author, kind="ban", reason="", created_by=moderator)
     comment = make_comment(article, author=author, body="You are all fools.")
     flag_create(comment=comment, user=make_user(), rule=policy_rule(2), note="Name-calling")
@@ -168,6 +170,7 @@ def test_queue_filters_by_reason(moderator):
     Comment.objects.filter(pk=edited.pk).update(
         status=Status.PENDING, edited_at=timezone.now(), hold_reason="held after edit"
     )
+    markup.refresh([edited.pk])
     client = as_user(moderator)
 
     assert queue_ids(client.get(QUEUE + "?reason=flags")) == [flagged.pk]

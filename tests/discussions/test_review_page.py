@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from discussions import markup
 from discussions.models import Comment, ModerationAction, Sanction
 from discussions.services import ModerationError, comment_edit, comment_moderate, flag_create
 from tests.factories import (
@@ -75,6 +76,7 @@ def build_thread():
 def test_review_page_shows_the_comment_in_its_thread(moderator):
     _article, root, parent, before, comment, after, reply = build_thread()
     Comment.objects.filter(pk=comment.pk).update(status=Status.PENDING)
+    markup.refresh([comment.pk])
 
     response = as_user(moderator).get(review_url(comment))
 

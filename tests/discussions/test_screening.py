@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from discussions import screening
+from discussions import markup, screening
 from discussions.models import Comment, RejectedComment, Sanction, ScreeningWord
 from discussions.services import CommentRejected, comment_submit
 from tests.factories import (
@@ -351,6 +351,7 @@ def test_same_body_on_another_article_within_ten_minutes_is_rejected(user, artic
 def test_same_body_after_ten_minutes_is_not_a_duplicate(user, article):
     old = make_comment(article, author=user, body="Quiet cars, finally.")
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    markup.refresh([old.pk])
 
     assert screening.rule_duplicate(submission(user, article, "Quiet cars, finally.")) is None
 
@@ -365,6 +366,7 @@ def test_duplicate_window_comes_from_the_settings(user, article, settings):
     crosstalk(settings, DUPLICATE_WINDOW_MINUTES=1)
     old = make_comment(article, author=user, body="Quiet cars, finally.")
     Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    markup.refresh([old.pk])
 
     assert screening.rule_duplicate(submission(user, article, "Quiet cars, finally.")) is None
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, SourceComment
-from bench.search import insert_rows
+from bench.search import comment_markup_sql, insert_rows
 from discussions.models import Comment
 from search import selectors
 from search.text import parse
@@ -56,6 +56,8 @@ def tables():
         Comment,
         {"article_id": str(article.pk), "body": "'Sunny again, ' || g || ' 晴天'",
          "body_html": "'<p>Sunny</p>'", "created_at": "now()", "status": "'visible'",
+         "markup": comment_markup_sql(status="'visible'", body_html="'<p>Sunny</p>'",
+                                      created_at="now()"),
          "lft": "1", "rght": "2", "tree_id": "100000 + g", "level": "0"},
         **rows,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from discussions import markup
 from discussions.models import Comment, CommentRevision, Flag, Vote
 from discussions.services import comment_post
 from tests.factories import (
@@ -241,6 +242,7 @@ def test_editing_ones_own_comment_within_the_window_is_allowed(signed_in, mine):
 
 def test_editing_after_the_fifteen_minute_window_is_forbidden(signed_in, mine):
     Comment.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    markup.refresh([mine.pk])
     before = _state(mine)
     assert signed_in.get(f"/comments/{mine.pk}/edit/").status_code == 403
     assert signed_in.post(f"/comments/{mine.pk}/edit/", {"body": "Too late."}).status_code == 403

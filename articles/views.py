@@ -17,12 +17,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from markupsafe import Markup
 
+from accounts.models import User
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
 from articles.sources import source_comment_quoted, source_sections
 from core.gzip_splice import splice
 from core.http import parse_page
+from core.prepared import PreparedModelQuery
 from discussions.forms import CommentForm
 from discussions.pages import comment_form_submit, discussion_context, reader_annotations
 from glossary.pages import PageLinks
@@ -61,7 +63,20 @@ def published_article(slug: str, user=None) -> Article:
     """Return the published article with its category and tags in one query, or raise 404.
 
     For a signed-in reader it also tells whether they have comments awaiting moderation.
+    The query is built once per kind of reader (core.prepared) and run with this slug, reader
+    and moment.
     """
+    if user is not None and user.is_authenticated:
+        article = _ARTICLE_QUERIES["reader"].first(slug=slug, user=user.pk)
+    else:
+        article = _ARTICLE_QUERIES["public"].first(slug=slug)
+    if article is None:
+        raise Http404(gettext("No article found."))
+    return article
+
+
+def _article_queryset(slug: str, user=None):
+    """The article page's query: the published article by slug, with what the page shows."""
     queryset = (
         Article.objects.published()
         .select_related("category")
@@ -84,7 +99,18 @@ def published_article(slug: str, user=None) -> Article:
             **reader_annotations(user),
             **follow_annotations(user),
         )
-    return get_object_or_404(queryset, slug=slug)
+    return queryset.filter(slug=slug)
+
+
+# Stand-ins no slug or account has (core.prepared puts the real ones in their places).
+_SLUG = "~prepared-article-slug~"
+_USER = -7_310_439
+_ARTICLE_QUERIES = {
+    "public": PreparedModelQuery(Article, lambda slug: _article_queryset(slug), slug=_SLUG),
+    "reader": PreparedModelQuery(
+        Article, lambda slug, user: _article_queryset(slug, User(pk=user)), slug=_SLUG, user=_USER
+    ),
+}
 
 
 ARTICLE_TEMPLATE = "articles/detail.html"

@@ -11,9 +11,11 @@ class DiscussionsConfig(AppConfig):
         from articles.models import SourceComment
         from discussions import invalidation
         from discussions.lookups import InArray
-        from discussions.models import Comment, PolicyRule
+        from discussions.models import Comment, Flag, PolicyRule, Vote
 
         Comment._meta.get_field("tree_id").register_lookup(InArray)
+        for model in (Vote, Flag):
+            model._meta.get_field("comment").register_lookup(InArray)
         public_name_changed.connect(invalidation.author_renamed, dispatch_uid="author_renamed")
         for signal in (post_save, post_delete):
             signal.connect(

@@ -84,7 +84,10 @@ class PreparedQuery:
     def _compile(self, alias: str):
         queryset = self._build(**self._stand_ins).using(alias)
         sql, params = queryset.query.sql_with_params()
-        positions = {name: params.index(value) for name, value in self._stand_ins.items()}
+        positions = {
+            name: [i for i, param in enumerate(params) if param == value]
+            for name, value in self._stand_ins.items()
+        }
         return sql, tuple(params), positions
 
     def run(self, **values) -> list[tuple]:
@@ -94,7 +97,8 @@ class PreparedQuery:
         sql, params, positions = self._compiled[alias]
         params = list(params)
         for name, value in values.items():
-            params[positions[name]] = value
+            for position in positions[name]:
+                params[position] = value
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -230,22 +234,29 @@ def featured_comments(article) -> list[dict]:
 _FLAGGED = 0
 
 
+def _own_reactions_queryset(user, comments):
+    votes = Vote.objects.filter(user=user, comment__in_array=comments).values_list(
+        "comment_id", "value"
+    )
+    flags = (
+        Flag.objects.filter(user=user, comment__in_array=comments)
+        .annotate(mark=Value(_FLAGGED, output_field=SmallIntegerField()))
+        .values_list("comment_id", "mark")
+    )
+    return votes.union(flags, all=True)
+
+
+_OWN_REACTIONS = PreparedQuery(_own_reactions_queryset, user=_USER, comments=_TREES)
+
+
 def own_reactions(user, comment_ids) -> tuple[dict[int, int], list[int]]:
     """Return the user's votes on these comments (comment id -> 1 or -1) and the ids of
     those they flagged: one query (votes and flags in one UNION ALL)."""
     if not user.is_authenticated or not comment_ids:
         return {}, []
-    votes = Vote.objects.filter(user=user, comment_id__in=comment_ids).values_list(
-        "comment_id", "value"
-    )
-    flags = (
-        Flag.objects.filter(user=user, comment_id__in=comment_ids)
-        .annotate(mark=Value(_FLAGGED, output_field=SmallIntegerField()))
-        .values_list("comment_id", "mark")
-    )
     pressed: dict[int, int] = {}
     flagged: list[int] = []
-    for comment_id, value in votes.union(flags, all=True):
+    for comment_id, value in _OWN_REACTIONS.run(user=user.pk, comments=list(comment_ids)):
         if value == _FLAGGED:
             flagged.append(comment_id)
         else:

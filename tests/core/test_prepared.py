@@ -1,0 +1,63 @@
+"""core.prepared: the article page's query is built once and run with each request's slug,
+reader and clock."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from articles.models import Article, Category
+from articles.views import published_article
+from core.prepared import PreparedModelQuery
+from discussions.models import Sanction
+from tests.factories import make_article, make_user
+
+
+def test_an_embargoed_article_appears_once_the_clock_of_a_later_run_passes_it(db, monkeypatch):
+    article = make_article(published_at=timezone.now() + timedelta(hours=1))
+    with pytest.raises(Http404):
+        published_article(article.slug)
+
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert published_article(article.slug).pk == article.pk
+
+
+def test_a_suspension_ends_for_the_run_after_its_end(db, monkeypatch):
+    article = make_article()
+    reader = make_user()
+    until = timezone.now() + timedelta(hours=1)
+    Sanction.objects.create(user=reader, kind=Sanction.Kind.SUSPENSION, until=until, reason="x")
+
+    assert published_article(article.slug, reader).own_sanction_kind == "suspension"
+    monkeypatch.setattr(timezone, "now", lambda: until + timedelta(seconds=1))
+    assert published_article(article.slug, reader).own_sanction_kind is None
+
+
+def test_each_run_gives_its_own_slug_reader_and_related_rows(db):
+    first = make_article(title="First story")
+    second = make_article(
+        title="Second story", category=Category.objects.create(name="Society", slug="society")
+    )
+    reader = make_user()
+
+    shown = published_article(second.slug, reader)
+
+    assert (shown.pk, shown.title) == (second.pk, "Second story")
+    assert shown.category.name == "Society"  # select_related, from the same row
+    assert published_article(first.slug).category is None
+    assert published_article(first.slug).title == "First story"
+    with pytest.raises(Http404):
+        published_article("no-such-story")
+
+
+def test_a_fixed_moment_in_the_query_is_refused_when_it_is_built(db):
+    fixed = datetime(2020, 1, 1, tzinfo=UTC)
+    query = PreparedModelQuery(
+        Article, lambda slug: Article.objects.filter(slug=slug, published_at__gte=fixed), slug="~s~"
+    )
+
+    with pytest.raises(ValueError, match="moments that no run would update"):
+        query.first(slug="anything")

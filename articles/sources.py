@@ -9,10 +9,20 @@ anyone may see answer it, with links to them.
 from django.template.defaultfilters import linebreaksbr
 
 from articles.models import SourceComment
+from core.prepared import PreparedModelQuery
 from discussions.selectors import source_reply_annotations, source_reply_links
 
 # Replies linked from a source comment's "N replies"; the count names them all.
 REPLY_LINKS = 10
+
+# The article's source comments with their replies, built once (core.prepared).
+_SOURCE_COMMENTS = PreparedModelQuery(
+    SourceComment,
+    lambda article: SourceComment.objects.filter(article_id=article).annotate(
+        **source_reply_annotations()
+    ),
+    article=-7_310_440,  # a stand-in: no article has it
+)
 
 
 def source_sections(article) -> list[tuple[str, str, list]]:
@@ -20,7 +30,7 @@ def source_sections(article) -> list[tuple[str, str, list]]:
     item carries text_html (its translated text as HTML), reply_count and reply_links (the
     first REPLY_LINKS visible replies: id and author name). One query."""
     sections: dict[str, list] = {}
-    for item in article.source_comments.annotate(**source_reply_annotations()):
+    for item in _SOURCE_COMMENTS.all(article=article.pk):
         item.text_html = linebreaksbr(item.text, autoescape=True)
         item.reply_links = source_reply_links(item.reply_list)[:REPLY_LINKS]
         sections.setdefault(item.platform, []).append(item)

@@ -31,8 +31,8 @@ class _Compiled:
 
 
 class PreparedModelQuery:
-    """`build(**stand_ins)` returns the queryset; `first(**values)` runs it with those values
-    instead (and the clock's now) and returns the first instance, or None."""
+    """`build(**stand_ins)` returns the queryset; `first(**values)` and `all(**values)` run
+    it with those values instead (and the clock's now)."""
 
     def __init__(self, model, build, **stand_ins):
         self._model = model
@@ -72,6 +72,15 @@ class PreparedModelQuery:
         return compiled
 
     def first(self, **values):
+        """Return the first instance the query gives with these values, or None."""
+        found = self._run(values, many=False)
+        return found[0] if found else None
+
+    def all(self, **values) -> list:
+        """Return every instance the query gives with these values."""
+        return self._run(values, many=True)
+
+    def _run(self, values: dict, *, many: bool) -> list:
         alias = router.db_for_read(self._model)
         compiled = self._compiled.get(alias)
         if compiled is None:
@@ -83,9 +92,12 @@ class PreparedModelQuery:
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            rows = cursor.fetchall() if many else cursor.fetchmany(1)
+        return [self._instance(compiled, alias, connection, row) for row in rows]
+
+    @staticmethod
+    def _instance(compiled: _Compiled, alias: str, connection, row):
+        """Make the row a model instance as the ORM's ModelIterable does."""
         row = list(row)
         for position, (functions, expression) in compiled.converters.items():
             for function in functions:

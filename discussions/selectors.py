@@ -202,10 +202,9 @@ def subtree_rows(comment, *, sort: Sort, viewer=None):
     )
 
 
-def featured_comments(article) -> list[dict]:
-    """Return the article's editors' picks (at most five), newest pick first, as plain values."""
-    rows = (
-        Comment.objects.filter(article=article, is_featured=True, status=Comment.Status.VISIBLE)
+_FEATURED = PreparedQuery(
+    lambda article: (
+        Comment.objects.filter(article_id=article, is_featured=True, status=Comment.Status.VISIBLE)
         .order_by("-featured_at")
         .values_list(
             "id",
@@ -214,8 +213,15 @@ def featured_comments(article) -> list[dict]:
             "author__username",
             "guest_name",
             "author__is_active",
-        )
-    )
+        )[:5]
+    ),
+    article=_ARTICLE,
+)
+
+
+def featured_comments(article) -> list[dict]:
+    """Return the article's editors' picks (at most five), newest pick first, as plain values."""
+    rows = _FEATURED.run(article=article.pk)
     return [
         {
             "id": pk,
@@ -226,7 +232,7 @@ def featured_comments(article) -> list[dict]:
             # Whose profile the name links to: an active account's only.
             "username": username if active else "",
         }  # fmt: skip
-        for pk, html, display, username, guest, active in rows[:5]
+        for pk, html, display, username, guest, active in rows
     ]
 
 

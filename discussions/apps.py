@@ -5,6 +5,7 @@ class DiscussionsConfig(AppConfig):
     name = "discussions"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save, pre_delete
 
         from accounts.signals import public_name_changed
@@ -34,3 +35,11 @@ class DiscussionsConfig(AppConfig):
             weak=False,
             dispatch_uid="citing",
         )
+        user_model = get_user_model()
+        pre_delete.connect(
+            invalidation.note_citing("author_id"),
+            sender=user_model,
+            weak=False,
+            dispatch_uid="authored",
+        )
+        post_delete.connect(invalidation.author_deleted, sender=user_model, dispatch_uid="author")

@@ -49,6 +49,13 @@ def policy_rule_changed(sender, *, instance, **kwargs) -> None:
         articles_touch(Article.objects.filter(comments__in=cited).distinct())
 
 
+def author_deleted(sender, *, instance, **kwargs) -> None:
+    """Receiver of the user model's post_delete: their comments stay, by nobody now."""
+    authored = _citing(instance, "author_id")
+    if markup.refresh(authored):
+        articles_touch(Article.objects.filter(comments__in=authored).distinct())
+
+
 def source_comment_changed(sender, *, instance, **kwargs) -> None:
     """Receiver of SourceComment's post_save and post_delete: the thread shows quotes of source
     comments (platform, translation), so the replies quoting it are rendered again and the

@@ -125,3 +125,16 @@ def test_markup_generated_in_sql_for_the_bench_is_what_the_site_renders(article)
     generated = Comment.objects.filter(tree_id__gte=200_000)
     assert generated.count() == 40
     assert markup.stale(generated) == []
+
+
+def test_a_deleted_account_leaves_its_comments_by_nobody(article):
+    author = make_user(username="leaving", display_name="Leaving Reader")
+    comment = make_comment(article, author=author, body="Still here.")
+    assert "Leaving Reader" in thread_of(article)[comment.pk].text()
+
+    author.delete()  # as the user admin's delete action does
+
+    element = thread_of(article)[comment.pk]
+    assert "Leaving Reader" not in element.text()
+    assert "Still here." in element.text()
+    assert "/users/leaving/" not in Client().get(article.get_absolute_url()).content.decode()

@@ -13,10 +13,11 @@ stored comment cannot know: the focus class, the age, the vote counts, the page'
 Whatever a comment's markup shows is refreshed where it is written: Comment.save_base for a
 saved comment, refresh() for rows changed in bulk (moderation, edits, an author's new name,
 a source comment's new text, imports). `manage.py render_comments` renders them all again,
-after the comment() or placeholder() macro changed.
+after the thread template's macros changed.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -62,8 +63,12 @@ def _clean(text: str) -> str:
     return text.replace(HOLE, "")
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _ms(moment) -> int:
-    return int(moment.timestamp() * 1000)
+    """Whole epoch milliseconds, cut as the rows' created_ms is (no float rounding)."""
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 @dataclass

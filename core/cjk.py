@@ -175,10 +175,29 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# A fold of a fold may differ from the fold when the first pass joined pieces that then
+# compose further (e.g. "시ㄱᄉ.ㅏ": dropping the "." composes "사", and only then does "ㄱ"
+# close the syllable before it: "식사"); fold repeats until nothing changes, at most this
+# often (two passes were enough for every case found).
+_MAX_PASSES = 4
+
+
 def fold(text: str) -> str:
-    """Return text in the normal form described in this module's docstring."""
+    """Return text in the normal form described in this module's docstring: the same for
+    the text and for its fold."""
     if text.isascii():
         return text.lower()  # all that NFKC and casefolding do to ASCII
+    for _ in range(_MAX_PASSES):
+        folded = _fold_once(text)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _fold_once(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     text = _nfkc(text)
     folded = text.casefold()
     if folded != text:

@@ -169,3 +169,9 @@ def test_folding_a_5000_character_comment_takes_well_under_two_milliseconds(lang
         best = min(best, (time.process_time() - started) / 20)
     # Measured on the 2-core build machine: 0.3-0.45 ms (CPU time); the bound leaves room.
     assert best < 0.002
+
+
+def test_fold_of_a_fold_is_the_fold_when_a_first_pass_joins_jamo_that_compose_further():
+    # Found by the property above: dropping "." composes "사", after which "ㄱ" closes "시".
+    assert fold("시ㄱᄉ.ㅏ") == "식사"
+    assert fold(fold("시ㄱᄉ.ㅏ")) == fold("시ㄱᄉ.ㅏ")

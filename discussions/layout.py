@@ -19,13 +19,13 @@ class Node:
     (discussions.markup.STORED_PIECES)."""
 
     __slots__ = (
-        "id", "parent_id", "level", "status", "pieces", "created_ms", "up", "down",
-        "author_id", "score", "shown", "kids", "keep",
+        "id", "parent_id", "level", "pieces", "created_ms", "up", "down", "author_id",
+        "score", "shown", "kids", "keep",
     )  # fmt: skip
 
     def __init__(self, row):
         (
-            self.id, self.parent_id, self.level, self.status, markup, self.created_ms,
+            self.id, self.parent_id, self.level, _status, markup, self.created_ms,
             self.up, self.down, self.author_id, self.score, self.shown,
         ) = row  # fmt: skip
         self.pieces = markup.split(HOLE)

@@ -97,17 +97,17 @@ def _quote(pk, platform, text, article_slug) -> Quote | None:
 
 @dataclass
 class _Paths:
-    permalink_base: str
     policy_url: str
     profiles: ProfilePaths
 
 
 def _paths() -> _Paths:
-    return _Paths(
-        permalink_base=reverse("discussions:permalink", args=[0])[: -len("0/")],
-        policy_url=reverse("discussions:policy"),
-        profiles=ProfilePaths(),
-    )
+    return _Paths(policy_url=reverse("discussions:policy"), profiles=ProfilePaths())
+
+
+def permalink_base() -> str:
+    """The permalinks' prefix, /comments/ (a comment's is the prefix, its id and "/")."""
+    return reverse("discussions:permalink", args=[0])[: -len("0/")]
 
 
 def _macros():

@@ -12,7 +12,6 @@ from uuid import uuid4
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from markupsafe import Markup
@@ -91,8 +90,7 @@ def render_thread(layout, *, sort: Sort, focus_id=None) -> str:
     2,000-comment thread, measured). A template that prints it marks it safe (thread_markup).
     """
     language = get_language()
-    base = reverse("discussions:permalink", args=[0])[: -len("0/")]
-    frame = markup.structure(language, base)
+    frame = markup.structure(language, markup.permalink_base())
     (k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13, k14, k15, k16, k17, k18, k19,
      k20, k21, k22) = frame.comment  # fmt: skip
     h0, h1, h2, h3, h4, h5 = frame.placeholder
@@ -100,7 +98,8 @@ def render_thread(layout, *, sort: Sort, focus_id=None) -> str:
     r0, r1, r2 = frame.replies_open
     c0, c1, c2, c3 = frame.continues
     m0, m1, m2, m3, m4 = frame.more
-    author, time, exact, edited, extras, body, fate = range(len(markup.STORED_PIECES))
+    author, time, exact = markup.AUTHOR, markup.TIME, markup.EXACT_TIME
+    edited, extras, body, fate = markup.EDITED, markup.EXTRAS, markup.BODY, markup.FATE
     now_ms = int(timezone.now().timestamp() * 1000)
     sort_q = sort.value  # a TextChoices value: nothing to escape
     out = []

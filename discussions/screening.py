@@ -6,12 +6,13 @@ first verdict of each kind wins.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from html import unescape
 
 from django.conf import settings
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +38,9 @@ class Submission:
     article: object
     body: str
     now: datetime
+    # What the rules read once per screening, by the first rule that asks: the author's past
+    # comments (author_activity) and the word lists (word_lists), one query each.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,25 @@ def _compiled(rows: tuple[tuple[str, int | None, str | None], ...]) -> _WordList
     return _WordList(tuple(entries), tuple(patterns), any_entry)
 
 
+def word_lists() -> dict[str, _WordList]:
+    """Return the banned and the suspect list as they stand now, compiled (one query)."""
+    rows = {kind: [] for kind in ScreeningWord.Kind.values}
+    for kind, *row in ScreeningWord.objects.order_by("kind", "phrase").values_list(
+        "kind", "phrase", "rule__number", "rule__title"
+    ):
+        rows[kind].append(tuple(row))
+    return {kind: _compiled(tuple(listed)) for kind, listed in rows.items()}
+
+
 def word_list(kind: str) -> _WordList:
     """Return the banned or suspect list as it stands now, compiled (one query)."""
-    rows = ScreeningWord.objects.filter(kind=kind).values_list(
-        "phrase", "rule__number", "rule__title"
-    )
-    return _compiled(tuple(rows))
+    return word_lists()[kind]
+
+
+def _memo(sub: Submission, name: str, read):
+    if name not in sub.memo:
+        sub.memo[name] = read()
+    return sub.memo[name]
 
 
 @lru_cache(maxsize=64)
@@ -176,25 +193,59 @@ def rule_sanction(sub: Submission) -> Verdict | None:
     return Verdict(REJECT, "sanctioned", message, status=403)
 
 
-def seconds_to_wait(times, *, limits, now) -> int | None:
-    """Return how many seconds a writer must wait before their next write, or None: `times`
-    is a queryset of the writer's earlier writes with a `created_at`, `limits` (window,
-    most writes in it) pairs. Comment posts and translation reports share this rule."""
-    for window, limit in limits:
-        recent = list(
-            times.filter(created_at__gt=now - window)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)[:limit]
-        )
-        if len(recent) >= limit:
-            return max(1, int((recent[0] + window - now).total_seconds()) + 1)
+def window_aggregates(*, limits, now) -> dict:
+    """Return the aggregates seconds_to_wait reads of the earlier writes: per (window, most
+    writes in it) pair, how many fall in the window and the oldest of them."""
+    aggregates = {}
+    for n, (window, _limit) in enumerate(limits):
+        recent = Q(created_at__gt=now - window)
+        aggregates[f"window_{n}_count"] = Count("pk", filter=recent)
+        aggregates[f"window_{n}_oldest"] = Min("created_at", filter=recent)
+    return aggregates
+
+
+def wait_from(values: dict, *, limits, now) -> int | None:
+    """Return the seconds to wait from window_aggregates' values, or None."""
+    for n, (window, limit) in enumerate(limits):
+        if values[f"window_{n}_count"] >= limit:
+            oldest = values[f"window_{n}_oldest"]
+            return max(1, int((oldest + window - now).total_seconds()) + 1)
     return None
 
 
+def seconds_to_wait(times, *, limits, now) -> int | None:
+    """Return how many seconds a writer must wait before their next write, or None: `times`
+    is a queryset of the writer's earlier writes with a `created_at`, `limits` (window,
+    most writes in it) pairs, checked in order. Comment posts and translation reports share
+    this rule. One query."""
+    values = times.aggregate(**window_aggregates(limits=limits, now=now))
+    return wait_from(values, limits=limits, now=now)
+
+
+def _rate_limits():
+    return ((timedelta(minutes=1), conf("RATE_PER_MINUTE")),
+            (timedelta(hours=1), conf("RATE_PER_HOUR")))  # fmt: skip
+
+
+def author_activity(sub: Submission) -> dict:
+    """Return what the rules read of the author's past comments, in one query: the rate
+    windows' counts (window_aggregates), whether they posted this same text within the
+    duplicate window (`duplicate`), and how many comments they ever posted (`posted`)."""
+
+    def read():
+        window = timedelta(minutes=conf("DUPLICATE_WINDOW_MINUTES"))
+        duplicate = Q(body=sub.body, created_at__gt=sub.now - window)
+        return Comment.objects.filter(author=sub.author).aggregate(
+            **window_aggregates(limits=_rate_limits(), now=sub.now),
+            duplicate=Count("pk", filter=duplicate),
+            posted=Count("pk"),
+        )
+
+    return _memo(sub, "activity", read)
+
+
 def rule_rate_limit(sub: Submission) -> Verdict | None:
-    limits = ((timedelta(minutes=1), conf("RATE_PER_MINUTE")),
-              (timedelta(hours=1), conf("RATE_PER_HOUR")))  # fmt: skip
-    retry = seconds_to_wait(Comment.objects.filter(author=sub.author), limits=limits, now=sub.now)
+    retry = wait_from(author_activity(sub), limits=_rate_limits(), now=sub.now)
     if retry is None:
         return None
     message = ngettext(
@@ -206,11 +257,7 @@ def rule_rate_limit(sub: Submission) -> Verdict | None:
 
 
 def rule_duplicate(sub: Submission) -> Verdict | None:
-    window = timedelta(minutes=conf("DUPLICATE_WINDOW_MINUTES"))
-    same = Comment.objects.filter(
-        author=sub.author, body=sub.body, created_at__gt=sub.now - window
-    ).exists()
-    if not same:
+    if not author_activity(sub)["duplicate"]:
         return None
     return Verdict(
         REJECT,
@@ -221,14 +268,14 @@ def rule_duplicate(sub: Submission) -> Verdict | None:
 
 
 def rule_banned_words(sub: Submission) -> Verdict | None:
-    return _word_verdict(sub.body, ScreeningWord.Kind.BANNED)
+    return _word_verdict(sub, ScreeningWord.Kind.BANNED)
 
 
 # --- rules that hold for review ---------------------------------------------------------
 
 
 def rule_suspect_words(sub: Submission) -> Verdict | None:
-    return _word_verdict(sub.body, ScreeningWord.Kind.SUSPECT)
+    return _word_verdict(sub, ScreeningWord.Kind.SUSPECT)
 
 
 def rule_links(sub: Submission) -> Verdict | None:
@@ -248,8 +295,7 @@ def rule_new_account(sub: Submission) -> Verdict | None:
     first = conf("NEW_ACCOUNT_HOLD_COUNT")
     if not first:
         return None
-    posted = Comment.objects.filter(author=sub.author).count()
-    if posted >= first:
+    if author_activity(sub)["posted"] >= first:
         return None
     return Verdict(
         HOLD,
@@ -268,8 +314,8 @@ def rule_premoderation(sub: Submission) -> Verdict | None:
     )
 
 
-def _word_verdict(body: str, kind: str) -> Verdict | None:
-    entry = word_list(kind).first_match(screened_texts(body))
+def _word_verdict(sub: Submission, kind: str) -> Verdict | None:
+    entry = _memo(sub, "word_lists", word_lists)[kind].first_match(screened_texts(sub.body))
     if entry is None:
         return None
     number = entry.rule_number

@@ -546,6 +546,33 @@ def test_clean_comment_passes_the_whole_pipeline(user, article):
     assert screening.screen(submission(user, article)) is None
 
 
+def test_the_whole_pipeline_reads_three_times(user, article, settings, django_assert_num_queries):
+    """The author's sanction, their past comments (rate windows, duplicate, count) and both
+    word lists: one query each, however many rules ask."""
+    crosstalk(settings, NEW_ACCOUNT_HOLD_COUNT=3)
+    make_screening_word("idiot")
+    make_screening_word("crypto", kind=SUSPECT)
+    make_comment(article, author=user, body="An earlier comment.")
+
+    with django_assert_num_queries(3):
+        verdict = screening.screen(submission(user, article))
+
+    assert verdict.code == "new_account"  # the count was read, one of three
+
+
+def test_rate_limit_and_duplicate_read_the_same_windows(user, article):
+    now = timezone.now()
+    body = "Quiet cars are a fine idea."
+    make_comment(article, author=user, body=body, created_at=now - timedelta(minutes=2))
+    for n in range(5):
+        make_comment(article, author=user, created_at=now - timedelta(seconds=30 - n))
+    sub = submission(user, article, body, now=now)
+
+    assert screening.rule_rate_limit(sub).code == "rate_limited"
+    assert screening.rule_duplicate(sub).code == "duplicate"
+    assert screening.rule_rate_limit(sub).retry_after in (31, 32)  # the oldest of the five
+
+
 def test_rejection_wins_over_an_earlier_hold(user):
     article = make_article(premoderation=True)
     make_screening_word("crypto", kind=SUSPECT)

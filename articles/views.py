@@ -21,7 +21,7 @@ from accounts.models import User
 from articles import page_cache
 from articles.models import Article, ArticleVisit, Category, Tag
 from articles.sharing import json_ld, news_article_data, share_links
-from articles.sources import source_comment_quoted, source_sections
+from articles.sources import source_comment_quoted, source_sections_html
 from core.gzip_splice import splice
 from core.http import parse_page
 from core.prepared import PreparedModelQuery
@@ -132,10 +132,7 @@ def render_article(request, article, *, form=None, status=200, shared=False):
     """
     links = PageLinks(version=getattr(article, "glossary_version", None))
     body_html = links.link(article.body)  # sanitized on save
-    sections = source_sections(article)
-    for _key, _label, items in sections:
-        for item in items:
-            item.text_html = links.link(item.text_html)
+    sections_html = source_sections_html(article, links)
     discussion = discussion_context(
         request,
         article,
@@ -155,7 +152,7 @@ def render_article(request, article, *, form=None, status=200, shared=False):
             news_article_data(article, url=url, site_url=request.build_absolute_uri("/"))
         ),
         "body_html": body_html,
-        "source_sections": sections,
+        "source_sections_html": sections_html,
         **translation_context(request, article),
         "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }

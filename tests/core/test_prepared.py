@@ -4,6 +4,7 @@ reader and clock."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,3 +62,18 @@ def test_a_fixed_moment_in_the_query_is_refused_when_it_is_built(db):
 
     with pytest.raises(ValueError, match="moments that no run would update"):
         query.first(slug="anything")
+
+
+def test_the_article_query_is_planned_once_per_connection(db):
+    """Server-side binding with psycopg's prepare_threshold (config/settings/base.py): from its
+    second run on a connection, the article page's query runs as a prepared statement."""
+    article = make_article()
+    for _ in range(3):
+        assert published_article(article.slug).pk == article.pk
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%FROM \"articles_article\"%%'"
+        )
+        assert cursor.fetchone()[0] >= 1

@@ -29,7 +29,7 @@ from zlib_ng import zlib_ng as zlib
 # 4 → 35.4 kB in 2.2 ms, 6 → 32.7 kB in 2.9 ms (9: 31.9 kB, 3.8 ms). The fragment is deflated
 # once per rendering and sent in every response, so its size counts, not its time. The 11 kB of
 # page around it: level 1 → 36.7 kB spliced in 0.09 ms, 6 → 36.5 kB in 0.13 ms (the whole page
-# compressed at once: 36.5 kB in 4 ms). zlib-ng at level 6 is as small in about half the time.
+# compressed at once: 36.5 kB in 4 ms).
 LEVEL = 6
 _RAW = -15  # wbits: raw deflate (no zlib or gzip wrapper), 32 kB window
 _GZIP_MAGIC = b"\x1f\x8b\x08"  # ID1 ID2, CM = deflate

@@ -192,11 +192,11 @@ if REPLICA_DATABASES:
 # connection, not once per request: the article page's query spent 0.4 of its 1.5 ms planning;
 # a signed-in 2,000-comment page went from 11.0 to 8.1 ms (measured 2026-12-02).
 # CROSSTALK_PREPARE=0 turns the preparing off.
-PREPARE_THRESHOLD = 2 if env_bool("CROSSTALK_PREPARE", True) else None
+_prepare_threshold = 2 if env_bool("CROSSTALK_PREPARE", True) else None
 for _alias in DATABASES:
     _options = DATABASES[_alias].setdefault("OPTIONS", {})
     _options.setdefault("server_side_binding", True)
-    _options.setdefault("prepare_threshold", PREPARE_THRESHOLD)
+    _options.setdefault("prepare_threshold", _prepare_threshold)
 # Behind PgBouncer in transaction mode (CROSSTALK_PGBOUNCER=1; docs/DEPLOYMENT.md): a named
 # cursor would outlive the transaction that owns its server connection, and a statement
 # prepared on one server connection is unknown on the next (Debian's PgBouncer 1.18 does not

@@ -40,6 +40,7 @@ from django.db.models import (
 
 from articles.models import Article, SourceComment
 from discussions.models import Comment
+from search.models import CommentText
 from search.text import TRIGRAM_MIN, Query, like_pattern
 
 # Most results counted (and listed) per kind; a wider query asks the reader to narrow it.
@@ -110,6 +111,9 @@ class Document:
     text: Callable[[], Func | F]
     language: str  # the lookup of its language filter
     date: str  # the lookup of its date, newest first
+    # Where its text is matched when not in its own rows: the rows (with the same primary
+    # keys) whose vector and text expressions are indexed; None for the kind's own table.
+    texts: Callable[[], QuerySet] | None = None
 
     def english_match(self, query: Query):
         return Operator(self.vector(), "@@", tsquery(query))
@@ -148,12 +152,15 @@ DOCUMENTS = {
         "language",
         "article__published_at",
     ),
+    # A comment's text is matched in its own table (search.models.CommentText), which holds
+    # its indexes, so the comments' table is not re-indexed whenever mptt moves its rows.
     COMMENT: Document(
         COMMENT,
         lambda: _english_vector("body"),
         lambda: F("body"),
         "article__source_language",
         "created_at",
+        texts=CommentText.objects.all,
     ),
 }
 
@@ -172,11 +179,15 @@ def matching(kind: str, query: Query, *, language: str | None = None) -> QuerySe
     """Return the public rows of one kind that match every term of the query."""
     document = DOCUMENTS[kind]
     qs = _public(kind)
+    texts = document.texts() if document.texts is not None else qs
     if query.words:
-        qs = qs.filter(document.english_match(query))
+        texts = texts.filter(document.english_match(query))
     cjk = document.cjk_match(query)
     if cjk is not None:
-        qs = qs.filter(cjk)
+        texts = texts.filter(cjk)
+    # A semi-join, not a join: the planner finds the matching texts through their indexes
+    # first, whatever the variants' ORs (a join on them turned into a scan of every comment).
+    qs = texts if document.texts is None else qs.filter(pk__in=texts.values("pk"))
     if language:
         qs = qs.filter(**{document.language: language})
     return qs.using(router.db_for_read(qs.model))

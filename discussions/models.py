@@ -120,7 +120,12 @@ class Comment(MPTTModel):
         SPAM = "spam", _("Spam")
         DELETED = "deleted", _("Deleted by its author")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    # Its indexes are in Meta: every column indexed here is rewritten in each index whenever
+    # mptt moves the row (a reply moves every later comment of its thread), so none repeats
+    # another's leading column and the rarely set foreign keys index only the rows setting them.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -130,6 +135,7 @@ class Comment(MPTTModel):
         null=True,
         blank=True,
         related_name="comments",
+        db_index=False,
     )
     # The netizen comment this one answers ("Reply to this" on a source comment): a
     # reference, never a copy; of the same article (discussions.services.comment_post).
@@ -140,6 +146,7 @@ class Comment(MPTTModel):
         blank=True,
         related_name="replies",
         verbose_name=_("quoted source comment"),
+        db_index=False,
     )
     # Imported comments from guests carry a name instead of an account.
     guest_name = models.CharField(_("guest name"), max_length=100, blank=True)
@@ -159,8 +166,9 @@ class Comment(MPTTModel):
     downvotes = models.PositiveIntegerField(default=0)
     # The rule a moderator applied when removing it (shown in its placeholder).
     status_rule = models.ForeignKey(
-        PolicyRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        PolicyRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     # Why screening held it for review, in words shown to its author and moderators.
     hold_reason = models.CharField(_("held because"), max_length=300, blank=True)
     is_featured = models.BooleanField(_("editors' pick"), default=False)
@@ -181,7 +189,23 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["article", "status"]),
             models.Index(fields=["article", "level"]),
-            models.Index(fields=["tree_id", "lft"], name="comment_tree_lft"),
+            # The tree alone, not (tree_id, lft): no index holds lft, rght or anything else
+            # a reply's move rewrites, so PostgreSQL moves a row in place (a HOT update, no
+            # index touched) when its page has room (fillfactor, migration 0012). Pages of a
+            # discussion are read by article and sorted, which this does not change.
+            models.Index(fields=["tree_id"], name="comment_tree"),
+            # An author's comments, newest first (profiles, screening's rate windows).
+            models.Index(fields=["author", "created_at"], name="comment_author_created"),
+            models.Index(
+                fields=["source_comment"],
+                name="comment_source_comment",
+                condition=models.Q(source_comment__isnull=False),
+            ),
+            models.Index(
+                fields=["status_rule"],
+                name="comment_status_rule",
+                condition=models.Q(status_rule__isnull=False),
+            ),
             # Editors' picks (pages.featured_comments): a handful per article, newest first.
             models.Index(
                 fields=["article", "-featured_at"],
@@ -258,6 +282,13 @@ class Comment(MPTTModel):
 
     def is_deletable_by(self, user) -> bool:
         return user.is_authenticated and user.pk == self.author_id and self.is_in_discussion()
+
+
+# mptt gives every tree model that lacks one an index on (tree_id, lft); the comments keep no
+# index on lft (see Meta.indexes), so it is taken out again.
+Comment._meta.indexes = [
+    index for index in Comment._meta.indexes if tuple(index.fields) != ("tree_id", "lft")
+]
 
 
 class Vote(models.Model):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from uuid import uuid4
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -377,19 +378,41 @@ def landing_page(article, comment, *, sort: Sort | str, viewer=None) -> int | No
     """Return the page of the article's discussion that shows the comment inline, or None when
     it is on no page (hidden from this reader, or beyond the depth, reply or page caps).
 
-    Two queries and no rendering: the page comes from the page trees, and only the comment's
-    own tree is laid out. That tree is laid out on its page exactly as on its own: a page of
-    several trees holds at most PAGE_COMMENT_BUDGET comments, so the budget never cuts it, and
-    a bigger tree has a page to itself."""
+    At most two queries and no rendering: the page comes from the page trees, and only the
+    comment's own tree is laid out. That tree is laid out on its page exactly as on its own: a
+    page of several trees holds at most PAGE_COMMENT_BUDGET comments, so the budget never cuts
+    it, and a bigger tree has a page to itself. Not even that tree is read when no limit can
+    hide a comment every reader sees (_inline_whatever_the_order)."""
     sort = Sort(sort)
-    pages = selectors.page_tree_ids(article, sort=sort)
-    number = next((n for n, ids in enumerate(pages, start=1) if comment.tree_id in ids), None)
-    if number is None:
+    pages = selectors.page_trees(article, sort=sort)
+    found = next(
+        ((n, size) for n, trees in enumerate(pages, start=1) for tree_id, size in trees
+         if tree_id == comment.tree_id),
+        None,
+    )  # fmt: skip
+    if found is None:
         return None
+    number, size = found
+    if viewer is None and _inline_whatever_the_order(comment, tree_size=size):
+        return number
     rows = selectors.tree_rows(article, [comment.tree_id], sort=sort, viewer=viewer)
     if comment.pk in lay_out(build_nodes(rows), sort=sort).rendered_ids:
         return number
     return None
+
+
+def _inline_whatever_the_order(comment, *, tree_size: int) -> bool:
+    """Return whether lay_out shows this comment inline on its tree's page however its tree
+    sorts, known without reading the tree: the public sees it (a visible comment: its
+    ancestors are kept for it), it is no deeper than MAX_INLINE_DEPTH, no parent of a tree of
+    at most MAX_INLINE_REPLIES comments has that many replies, and a tree within the page's
+    budget is never cut by it (landing_page)."""
+    conf = settings.CROSSTALK
+    return (
+        comment.is_visible()
+        and comment.level <= conf["MAX_INLINE_DEPTH"]
+        and tree_size <= min(conf["MAX_INLINE_REPLIES"], conf["PAGE_COMMENT_BUDGET"])
+    )
 
 
 def permalink_context(request, comment) -> dict | None:

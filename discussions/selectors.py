@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -25,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 
+from core.prepared import PreparedQuery
 from discussions.models import Comment, Flag, Vote, author_name, shown_to_q
 from discussions.sorts import Sort
 
@@ -66,44 +66,6 @@ def rows_queryset(*, sort: Sort | str, viewer):
     )
 
 
-class PreparedQuery:
-    """A hot read built by the ORM once per database, then run with fresh values.
-
-    Why not the ORM each time: for these small queries building cost more than running
-    (~1 ms for the Wilson ordering, ~1.7 ms for the tree rows, measured), on every uncached
-    page and every reply. The queryset is built with stand-in values that appear nowhere
-    else in its parameters; each run puts the real values in their places and executes the
-    same SQL on the connection the router picks for reading comments.
-    """
-
-    def __init__(self, build, **stand_ins):
-        self._build = build
-        self._stand_ins = stand_ins
-        self._compiled = {}
-
-    def _compile(self, alias: str):
-        queryset = self._build(**self._stand_ins).using(alias)
-        sql, params = queryset.query.sql_with_params()
-        positions = {
-            name: [i for i, param in enumerate(params) if param == value]
-            for name, value in self._stand_ins.items()
-        }
-        return sql, tuple(params), positions
-
-    def run(self, **values) -> list[tuple]:
-        alias = router.db_for_read(Comment)
-        if alias not in self._compiled:
-            self._compiled[alias] = self._compile(alias)
-        sql, params, positions = self._compiled[alias]
-        params = list(params)
-        for name, value in values.items():
-            for position in positions[name]:
-                params[position] = value
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-
 # Stand-ins: ids no row has, distinct from each other and from every constant in the queries.
 _ARTICLE = -7_310_431
 _TREES = [-7_310_432]
@@ -127,6 +89,7 @@ _STAND_IN_VIEWERS = {
 def _roots_query(sort: Sort) -> PreparedQuery:
     """(tree_id, lft, rght) of the article's top-level comments, in the sort's order."""
     return PreparedQuery(
+        Comment,
         lambda article: (
             Comment.objects.filter(article_id=article, level=0)
             .order_by(*sort.order_by())
@@ -149,30 +112,35 @@ def _tree_rows_query(sort: Sort, kind: str, every_tree: bool) -> PreparedQuery:
         rows = rows_queryset(sort=sort, viewer=viewer).filter(article_id=article)
         return rows if every_tree else rows.filter(tree_id__in_array=trees)
 
-    return PreparedQuery(build, **stand_ins)
+    return PreparedQuery(Comment, build, **stand_ins)
 
 
-def page_tree_ids(article, *, sort: Sort | str) -> list[list[int]]:
-    """Return the tree ids of each page: whole top-level threads in sort order, as many as fit
-    the page's comment budget (at least one).
+def page_trees(article, *, sort: Sort | str) -> list[list[tuple[int, int]]]:
+    """Return the trees of each page as (tree_id, comments in it): whole top-level threads in
+    sort order, as many as fit the page's comment budget (at least one).
 
     One query: PostgreSQL orders the roots and hands back only what sizes each tree, (tree_id,
     lft, rght); a tree holds (rght - lft + 1) / 2 comments."""
     sort = Sort(sort)
     budget = settings.CROSSTALK["PAGE_COMMENT_BUDGET"]
-    pages: list[list[int]] = []
-    current: list[int] = []
+    pages: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     used = 0
-    for tree_id, lft, rght in _roots_query(sort).run(article=article.pk):
-        size = min((rght - lft + 1) // 2, budget)
-        if current and used + size > budget:
+    for tree_id, lft, rght in _roots_query(sort).rows(article=article.pk):
+        size = (rght - lft + 1) // 2
+        if current and used + min(size, budget) > budget:
             pages.append(current)
             current, used = [], 0
-        current.append(tree_id)
-        used += size
+        current.append((tree_id, size))
+        used += min(size, budget)
     if current:
         pages.append(current)
     return pages
+
+
+def page_tree_ids(article, *, sort: Sort | str) -> list[list[int]]:
+    """Return the tree ids of each page (page_trees without the sizes)."""
+    return [[tree_id for tree_id, _size in page] for page in page_trees(article, sort=sort)]
 
 
 def tree_rows(article, tree_ids, *, sort: Sort | str, viewer=None) -> list[tuple]:
@@ -186,7 +154,7 @@ def tree_rows(article, tree_ids, *, sort: Sort | str, viewer=None) -> list[tuple
         values["trees"] = list(tree_ids)
     if kind == "reader":
         values["user"] = viewer.pk
-    return _tree_rows_query(sort, kind, tree_ids is None).run(**values)
+    return _tree_rows_query(sort, kind, tree_ids is None).rows(**values)
 
 
 def subtree_rows(comment, *, sort: Sort, viewer=None):
@@ -203,6 +171,7 @@ def subtree_rows(comment, *, sort: Sort, viewer=None):
 
 
 _FEATURED = PreparedQuery(
+    Comment,
     lambda article: (
         Comment.objects.filter(article_id=article, is_featured=True, status=Comment.Status.VISIBLE)
         .order_by("-featured_at")
@@ -221,7 +190,7 @@ _FEATURED = PreparedQuery(
 
 def featured_comments(article) -> list[dict]:
     """Return the article's editors' picks (at most five), newest pick first, as plain values."""
-    rows = _FEATURED.run(article=article.pk)
+    rows = _FEATURED.rows(article=article.pk)
     return [
         {
             "id": pk,
@@ -252,7 +221,7 @@ def _own_reactions_queryset(user, comments):
     return votes.union(flags, all=True)
 
 
-_OWN_REACTIONS = PreparedQuery(_own_reactions_queryset, user=_USER, comments=_TREES)
+_OWN_REACTIONS = PreparedQuery(Vote, _own_reactions_queryset, user=_USER, comments=_TREES)
 
 
 def own_reactions(user, comment_ids) -> tuple[dict[int, int], list[int]]:
@@ -262,7 +231,7 @@ def own_reactions(user, comment_ids) -> tuple[dict[int, int], list[int]]:
         return {}, []
     pressed: dict[int, int] = {}
     flagged: list[int] = []
-    for comment_id, value in _OWN_REACTIONS.run(user=user.pk, comments=list(comment_ids)):
+    for comment_id, value in _OWN_REACTIONS.rows(user=user.pk, comments=list(comment_ids)):
         if value == _FLAGGED:
             flagged.append(comment_id)
         else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles import page_cache
 from articles.models import Article, SourceComment
+from core.prepared import PreparedModelQuery, PreparedQuery
 from core.text import normalize_body
 from discussions import markup, screening, signals
 from discussions.mentions import render_body
@@ -124,6 +125,22 @@ def article_touch(*, article_id: int, count_change: int | None = None) -> None:
     )
 
 
+# A reply's reads of its parent, built by the ORM once (core.prepared): the parent's tree in
+# the article (to lock it), then the parent itself under that lock. Stand-ins no row has.
+_PARENT_STAND_IN, _ARTICLE_STAND_IN = -7_310_460, -7_310_461
+_PARENT_TREE = PreparedQuery(
+    Comment,
+    lambda parent, article: Comment.objects.filter(pk=parent, article_id=article).values_list(
+        "tree_id"
+    ),
+    parent=_PARENT_STAND_IN,
+    article=_ARTICLE_STAND_IN,
+)
+_PARENT = PreparedModelQuery(
+    Comment, lambda parent: Comment.objects.filter(pk=parent), parent=_PARENT_STAND_IN
+)
+
+
 def comment_post(
     *,
     article: Article,
@@ -150,19 +167,16 @@ def comment_post(
         if parent_id is None:
             lock_new_roots()
         else:
-            tree_id = (
-                Comment.objects.filter(pk=parent_id, article_id=article.pk)
-                .values_list("tree_id", flat=True)
-                .first()
-            )
-            if tree_id is None:
+            found = _PARENT_TREE.rows(parent=parent_id, article=article.pk)
+            if found:
+                lock_tree(found[0][0])
+                # Re-read under the lock: lft/rght may have moved since the first read.
+                parent = _PARENT.first(parent=parent_id)
+            if parent is None:
                 raise CommentRejected(
                     _("The comment you replied to does not exist in this discussion."),
                     code="bad_parent",
                 )
-            lock_tree(tree_id)
-            # Re-read under the lock: lft/rght may have moved since the first read.
-            parent = Comment.objects.get(pk=parent_id)
             if not parent.is_in_discussion():
                 raise CommentRejected(
                     _("The comment you replied to is no longer in the discussion."),

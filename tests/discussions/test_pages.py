@@ -145,7 +145,16 @@ def test_a_page_costs_the_same_queries_whatever_the_discussion_size(
 # Landing -----------------------------------------------------------------------------------
 
 
-def test_landing_page_is_the_page_that_renders_the_comment(article, small_caps):
+@pytest.mark.parametrize(
+    "caps",
+    [
+        {"PAGE_COMMENT_BUDGET": 12, "MAX_INLINE_DEPTH": 2, "MAX_INLINE_REPLIES": 2},
+        # Trees of up to 6 comments skip the layout (landing_page), some deeper than the depth.
+        {"PAGE_COMMENT_BUDGET": 12, "MAX_INLINE_DEPTH": 1, "MAX_INLINE_REPLIES": 6},
+    ],
+)
+def test_landing_page_is_the_page_that_renders_the_comment(article, settings, caps):
+    settings.CROSSTALK = {**settings.CROSSTALK, **caps}
     comments = seed(article, roots=15, replies=45, seed=3)
     article.refresh_from_db()
     comments = list(Comment.objects.filter(pk__in=[c.pk for c in comments]))
@@ -162,10 +171,18 @@ def test_landing_page_is_the_page_that_renders_the_comment(article, small_caps):
             assert landing_page(article, comment, sort=sort) == expected
 
 
-def test_landing_page_costs_two_queries(article, django_assert_num_queries):
-    comments = make_discussion(article, count=60)
-    with django_assert_num_queries(2):
-        assert landing_page(article, comments[-1], sort="best") == 1
+def test_landing_page_costs_two_queries_and_one_when_no_limit_can_hide_the_comment(
+    article, settings, django_assert_num_queries
+):
+    settings.CROSSTALK = {**settings.CROSSTALK, "MAX_INLINE_REPLIES": 20}
+    big = make_discussion(article, count=60)  # its first tree holds more than 20
+    small_root = make_comment(article)
+    small = make_comment(article, parent=small_root)
+    article.refresh_from_db()
+    with django_assert_num_queries(2):  # the page trees, then the comment's tree laid out
+        assert landing_page(article, big[-1], sort="best") == 1
+    with django_assert_num_queries(1):  # the page trees alone
+        assert landing_page(article, small, sort="best") == 1
 
 
 def test_a_held_comment_lands_only_for_those_who_may_see_it(article):

@@ -4,7 +4,7 @@ reader and clock."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,3 +77,50 @@ def test_the_article_query_is_planned_once_per_connection(db):
             " WHERE statement LIKE '%%FROM \"articles_article\"%%'"
         )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_the_readers_article_query_runs_on_its_generic_plan_and_leaves_the_setting_as_it_was(db):
+    """The signed-in page's article query (generic_plan=True): prepared, it is never planned
+    for each run's values, which PostgreSQL's own choice did on every page."""
+    article = make_article()
+    reader = make_user()
+    for _ in range(4):
+        assert published_article(article.slug, reader).pk == article.pk
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%FROM \"articles_article\"%%'"
+            " AND statement LIKE '%%articles_articlevisit%%'"
+        )
+        ((generic, custom),) = cursor.fetchall()
+        assert generic >= 1
+        assert custom == 0
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"
+
+
+@pytest.mark.parametrize(
+    "in_transaction",
+    [
+        pytest.param(True, marks=pytest.mark.django_db),
+        pytest.param(False, marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def test_a_failing_query_on_its_generic_plan_leaves_the_setting_as_it_was(in_transaction):
+    make_article(slug="abc")
+    query = PreparedModelQuery(
+        Article,
+        lambda slug: Article.objects.filter(slug=slug).extra(where=["1 / (length(slug) - 3) > 0"]),
+        slug="~s~",
+        generic_plan=True,
+    )
+    with pytest.raises(DatabaseError, match="division by zero"):
+        if in_transaction:
+            with transaction.atomic():
+                query.first(slug="abc")
+        else:
+            query.first(slug="abc")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "auto"

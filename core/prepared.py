@@ -39,17 +39,10 @@ class PreparedQuery:
     plain rows, as a values_list() queryset gives them, on the connection the router picks
     for reading the model."""
 
-    def __init__(self, model, build, *, generic_plan: bool = False, **stand_ins):
-        """generic_plan: once PostgreSQL has prepared the statement (core settings: a
-        statement run twice on a connection), run it on the generic plan instead of
-        planning it anew for each run's values. PostgreSQL's own choice keeps re-planning a
-        query whose generic plan it estimates dearer than a custom one even when that plan
-        is the same for every value (the article page's query: 1.5-5.6 ms of planning for
-        0.3-1 ms of execution, measured). For queries whose plan the values do not change."""
+    def __init__(self, model, build, **stand_ins):
         self._model = model
         self._build = build
         self._stand_ins = stand_ins
-        self._generic_plan = generic_plan
         self._compiled: dict[str, _Compiled] = {}
 
     def _compile(self, alias: str) -> _Compiled:
@@ -89,11 +82,8 @@ class PreparedQuery:
                 params[position] = _as(params[position], value)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            if self._generic_plan and _prepares(connection):
-                rows = _on_generic_plan(connection, cursor, compiled.sql, params, many=many)
-            else:
-                cursor.execute(compiled.sql, params)
-                rows = cursor.fetchall() if many else cursor.fetchmany(1)
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall() if many else cursor.fetchmany(1)
         return compiled, alias, connection, rows
 
     def rows(self, **values) -> list[tuple]:
@@ -147,38 +137,22 @@ class PreparedModelQuery(PreparedQuery):
         return instance
 
 
-def _prepares(connection) -> bool:
-    """Return whether psycopg prepares statements on this connection (off behind PgBouncer,
-    where a session setting would not follow the statement either)."""
-    connection.ensure_connection()
-    return connection.connection.prepare_threshold is not None
-
-
-def _on_generic_plan(connection, cursor, sql: str, params: list, *, many: bool) -> list:
-    """Run the statement with plan_cache_mode force_generic_plan, for this statement only."""
-    cursor.execute("SET plan_cache_mode = force_generic_plan")
-    try:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall() if many else cursor.fetchmany(1)
-    except Exception:
-        # In a transaction the failure rolls the setting back with it; outside one, undo it.
-        if not connection.in_atomic_block:
-            cursor.execute("RESET plan_cache_mode")
-        raise
-    cursor.execute("RESET plan_cache_mode")
-    return rows
-
-
 def _same(param, value) -> bool:
     if _is_int(param) and _is_int(value):
         # Server-side binding passes an integer column's values typed (psycopg's Int4).
         return int(param) == value
+    if isinstance(param, list) and isinstance(value, list):
+        # A lookup may pass a list as its own list type (discussions.lookups.IntArray).
+        return list(param) == list(value)
     return type(param) is type(value) and param == value
 
 
 def _as(param, value):
-    """Return the run's value typed as the stand-in's parameter was (an Int4 stays one)."""
+    """Return the run's value typed as the stand-in's parameter was (an Int4 stays one, a
+    list passed as IntArray is passed as one)."""
     if _is_int(param) and _is_int(value) and type(param) is not int:
+        return type(param)(value)
+    if isinstance(param, list) and isinstance(value, list) and type(param) is not list:
         return type(param)(value)
     return value
 

@@ -249,8 +249,9 @@ def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> d
     since_ms = last_seen.timestamp() * 1000 if last_seen is not None else None
     own = {}
     new = []
+    reader_id = user.pk  # once: request.user is a lazy object, and this loops over the page
     for pk, (author_id, created_ms) in layout_owners.items():
-        if author_id == user.pk:
+        if author_id == reader_id:
             own[pk] = edit_window_open(datetime.fromtimestamp(created_ms / 1000, UTC), now)
         elif since_ms is not None and created_ms > since_ms:
             new.append(pk)

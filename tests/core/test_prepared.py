@@ -4,12 +4,12 @@ reader and clock."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from articles.models import Article, Category
-from articles.views import published_article
+from articles.views import _article_queryset, published_article
 from core.prepared import PreparedModelQuery
 from discussions.models import Sanction
 from tests.factories import make_article, make_user
@@ -79,12 +79,15 @@ def test_the_article_query_is_planned_once_per_connection(db):
         assert cursor.fetchone()[0] >= 1
 
 
-def test_the_readers_article_query_runs_on_its_generic_plan_and_leaves_the_setting_as_it_was(db):
-    """The signed-in page's article query (generic_plan=True): prepared, it is never planned
-    for each run's values, which PostgreSQL's own choice did on every page."""
+def test_the_readers_article_query_runs_on_a_generic_plan_once_prepared(db):
+    """PostgreSQL plans a prepared statement for its values five times, then keeps one generic
+    plan if that looks no dearer. The signed-in page's article query once looked dearer on a
+    generic plan (its tags joined and grouped: an estimate of 200 rows) and was planned anew
+    on every page, 1.5-5.6 ms of planning for 0.3-1 ms of execution (measured); with the tags
+    in a subquery it goes generic."""
     article = make_article()
     reader = make_user()
-    for _ in range(4):
+    for _ in range(9):
         assert published_article(article.slug, reader).pk == article.pk
 
     with connection.cursor() as cursor:
@@ -94,33 +97,8 @@ def test_the_readers_article_query_runs_on_its_generic_plan_and_leaves_the_setti
             " AND statement LIKE '%%articles_articlevisit%%'"
         )
         ((generic, custom),) = cursor.fetchall()
-        assert generic >= 1
-        assert custom == 0
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "auto"
-
-
-@pytest.mark.parametrize(
-    "in_transaction",
-    [
-        pytest.param(True, marks=pytest.mark.django_db),
-        pytest.param(False, marks=pytest.mark.django_db(transaction=True)),
-    ],
-)
-def test_a_failing_query_on_its_generic_plan_leaves_the_setting_as_it_was(in_transaction):
-    make_article(slug="abc")
-    query = PreparedModelQuery(
-        Article,
-        lambda slug: Article.objects.filter(slug=slug).extra(where=["1 / (length(slug) - 3) > 0"]),
-        slug="~s~",
-        generic_plan=True,
-    )
-    with pytest.raises(DatabaseError, match="division by zero"):
-        if in_transaction:
-            with transaction.atomic():
-                query.first(slug="abc")
-        else:
-            query.first(slug="abc")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "auto"
+    assert custom == 5
+    assert generic >= 2
+    # What made the generic plan look dearer on the bench's data, where this test's few rows
+    # cannot show it: the article grouped by its joined tags.
+    assert _article_queryset(article.slug, reader).query.group_by is None

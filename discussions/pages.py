@@ -13,9 +13,11 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core.cache import cache_get, cache_set
 from core.gzip_splice import DeflatedFragment, deflate_fragment
@@ -287,6 +289,7 @@ def discussion_context(
     reply_to = None
     if form is not None and hasattr(form, "cleaned_data"):
         reply_to = form.cleaned_data.get("parent")
+    form = form or CommentForm()
     return {
         "sort": sort,
         "sorts": Sort,
@@ -298,10 +301,69 @@ def discussion_context(
         "thread_pages": fragment.pages,
         "vote_next": f"{article.get_absolute_url()}?sort={sort.value}&page={fragment.page}",
         "reader_state": state,
-        "form": form or CommentForm(),
-        "blank_form": CommentForm(),
+        "form": form,
         "reply_to": reply_to,
+        # The article page's comment form, and the blank reply form its script clones.
+        "comment_form_html": comment_form_html(
+            request, article, form=form, sort=sort, parent_id=reply_to
+        ),
+        "reply_form_html": comment_form_html(
+            request, article, form=CommentForm(), sort=sort, form_id="reply-form", is_reply=True
+        )
+        if user.is_authenticated
+        else "",
     }
+
+
+COMMENT_FORM_TEMPLATE = "discussions/_comment_form.html"
+# A blank form's HTML as rendered once, cut where the CSRF token goes, per (language, article,
+# slug, sort, form id, reply or not); bounded like a cache, and dropped whole when full.
+_BLANK_FORMS: dict[tuple, tuple[str, str]] = {}
+_BLANK_FORMS_MAX = 2_000
+# Where the token goes while a blank form is rendered: no token looks like it.
+_TOKEN_SLOT = f"csrf-slot-{uuid4().hex}"
+
+
+def comment_form_html(
+    request, article, *, form, sort: Sort, parent_id=None, form_id=None, is_reply=False
+) -> Markup:
+    """Return the article page's comment form (the reader's own, or the sanction notice or
+    the sign-in prompt in its place).
+
+    The blank form of a reader who may comment is the same for every reader but its CSRF
+    token: it is rendered once (per language, article, sort and kind of form) with a slot for
+    the token, which each page fills with its own (the thread's markup is filled the same
+    way). Any other form, with the reader's text, errors, preview or quote, is rendered
+    afresh."""
+    context = {
+        "article": article,
+        "form": form,
+        "sort": sort,
+        "parent_id": parent_id,
+        "form_id": form_id,
+        "is_reply": is_reply,
+    }
+    blank = not form.is_bound and form.quoted is None and not getattr(form, "preview_html", None)
+    if not (blank and request.user.is_authenticated and not article.own_sanction_kind):
+        return Markup(render_to_string(COMMENT_FORM_TEMPLATE, context, request))  # noqa: S704
+    key = (get_language(), article.pk, article.slug, sort.value, form_id, is_reply)
+    parts = _BLANK_FORMS.get(key)
+    if parts is None:
+        html = render_to_string(
+            COMMENT_FORM_TEMPLATE,
+            # The template reads nothing of the reader but that they are signed in
+            # (tests/discussions/test_comment_form_html.py holds it to that).
+            {**context, "user": request.user, "csrf_token": _TOKEN_SLOT},
+        )
+        before, slot, after = html.partition(_TOKEN_SLOT)
+        if not slot or _TOKEN_SLOT in after:
+            raise ValueError(f"{COMMENT_FORM_TEMPLATE} does not hold one CSRF token")
+        if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
+            _BLANK_FORMS.clear()
+        parts = _BLANK_FORMS[key] = (before, after)
+    before, after = parts
+    # A token is letters and digits (django.middleware.csrf); escaped all the same.
+    return Markup(before + str(escape(get_token(request))) + after)  # noqa: S704
 
 
 @dataclass

@@ -177,7 +177,9 @@ def worker_pids(master: int) -> list[int]:
 
 
 def workers_cpu_seconds(master: int) -> float:
-    """Return the CPU time (user + system) the workers have used so far."""
+    """Return the CPU time (user + system) the workers have used so far: the live workers'
+    own, and the master's count of its reaped children, so a worker retired by max_requests
+    during a load still counts (without it, a retirement made the figure fall, even below 0)."""
     ticks = 0
     for pid in worker_pids(master):
         try:
@@ -185,6 +187,11 @@ def workers_cpu_seconds(master: int) -> float:
         except OSError:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    try:
+        fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime (fields 16 and 17)
+    except OSError:
+        pass
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

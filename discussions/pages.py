@@ -317,7 +317,8 @@ def discussion_context(
 
 COMMENT_FORM_TEMPLATE = "discussions/_comment_form.html"
 # A blank form's HTML as rendered once, cut where the CSRF token goes, per (language, article,
-# slug, sort, form id, reply or not); bounded like a cache, and dropped whole when full.
+# slug, sort, form id, reply or not), and the sign-in prompt per (language, address); bounded
+# like a cache, and dropped whole when full.
 _BLANK_FORMS: dict[tuple, tuple[str, str]] = {}
 _BLANK_FORMS_MAX = 2_000
 # Where the token goes while a blank form is rendered: no token looks like it.
@@ -333,8 +334,8 @@ def comment_form_html(
     The blank form of a reader who may comment is the same for every reader but its CSRF
     token: it is rendered once (per language, article, sort and kind of form) with a slot for
     the token, which each page fills with its own (the thread's markup is filled the same
-    way). Any other form, with the reader's text, errors, preview or quote, is rendered
-    afresh."""
+    way). The sign-in prompt is kept per language and address. Any other form, with the
+    reader's text, errors, preview or quote, or a sanction's notice, is rendered afresh."""
     context = {
         "article": article,
         "form": form,
@@ -343,8 +344,16 @@ def comment_form_html(
         "form_id": form_id,
         "is_reply": is_reply,
     }
+    if not request.user.is_authenticated:
+        # The sign-in prompt: the same for every anonymous reader of this address.
+        key = ("prompt", get_language(), form_id, request.get_full_path())
+        html = _BLANK_FORMS.get(key)
+        if html is None:
+            context.update(user=request.user, request=request)
+            html = _remember(key, render_to_string(COMMENT_FORM_TEMPLATE, context))
+        return Markup(html)  # noqa: S704 - rendered with autoescaping on
     blank = not form.is_bound and form.quoted is None and not getattr(form, "preview_html", None)
-    if not (blank and request.user.is_authenticated and not article.own_sanction_kind):
+    if not blank or article.own_sanction_kind:
         return Markup(render_to_string(COMMENT_FORM_TEMPLATE, context, request))  # noqa: S704
     key = (get_language(), article.pk, article.slug, sort.value, form_id, is_reply)
     parts = _BLANK_FORMS.get(key)
@@ -358,12 +367,17 @@ def comment_form_html(
         before, slot, after = html.partition(_TOKEN_SLOT)
         if not slot or _TOKEN_SLOT in after:
             raise ValueError(f"{COMMENT_FORM_TEMPLATE} does not hold one CSRF token")
-        if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
-            _BLANK_FORMS.clear()
-        parts = _BLANK_FORMS[key] = (before, after)
+        parts = _remember(key, (before, after))
     before, after = parts
     # A token is letters and digits (django.middleware.csrf); escaped all the same.
     return Markup(before + str(escape(get_token(request))) + after)  # noqa: S704
+
+
+def _remember(key: tuple, value):
+    if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
+        _BLANK_FORMS.clear()
+    _BLANK_FORMS[key] = value
+    return value
 
 
 @dataclass

@@ -5,6 +5,7 @@ every reader, with each request's own token."""
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import _unmask_cipher_token
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -65,3 +66,15 @@ def test_a_form_with_the_readers_text_or_a_sanction_is_rendered_afresh():
                                        sort=Sort.BEST))  # fmt: skip
     assert 'class="sanction-notice"' in html
     assert pages._BLANK_FORMS == {}
+
+
+def test_the_sign_in_prompt_is_the_templates_own_for_its_address():
+    article = make_article()
+    pages._BLANK_FORMS.clear()
+    for path in ("/articles/x/", "/articles/x/?sort=newest", "/articles/x/"):
+        request = RequestFactory().get(path)
+        request.user = AnonymousUser()
+        html = str(pages.comment_form_html(request, article, form=CommentForm(), sort=Sort.BEST))
+        assert html == fresh(request, article)
+        assert f"?next={path.replace('?', '%3F').replace('=', '%3D')}" in html
+    assert len(pages._BLANK_FORMS) == 2

@@ -40,7 +40,6 @@ from django.db.models import (
 
 from articles.models import Article, SourceComment
 from discussions.models import Comment
-from search.models import CommentText
 from search.text import TRIGRAM_MIN, Query, like_pattern
 
 # Most results counted (and listed) per kind; a wider query asks the reader to narrow it.
@@ -111,9 +110,6 @@ class Document:
     text: Callable[[], Func | F]
     language: str  # the lookup of its language filter
     date: str  # the lookup of its date, newest first
-    # Where its text is matched when not in its own rows: the rows (with the same primary
-    # keys) whose vector and text expressions are indexed; None for the kind's own table.
-    texts: Callable[[], QuerySet] | None = None
 
     def english_match(self, query: Query):
         return Operator(self.vector(), "@@", tsquery(query))
@@ -152,15 +148,12 @@ DOCUMENTS = {
         "language",
         "article__published_at",
     ),
-    # A comment's text is matched in its own table (search.models.CommentText), which holds
-    # its indexes, so the comments' table is not re-indexed whenever mptt moves its rows.
     COMMENT: Document(
         COMMENT,
         lambda: _english_vector("body"),
         lambda: F("body"),
         "article__source_language",
         "created_at",
-        texts=CommentText.objects.all,
     ),
 }
 
@@ -179,15 +172,11 @@ def matching(kind: str, query: Query, *, language: str | None = None) -> QuerySe
     """Return the public rows of one kind that match every term of the query."""
     document = DOCUMENTS[kind]
     qs = _public(kind)
-    texts = document.texts() if document.texts is not None else qs
     if query.words:
-        texts = texts.filter(document.english_match(query))
+        qs = qs.filter(document.english_match(query))
     cjk = document.cjk_match(query)
     if cjk is not None:
-        texts = texts.filter(cjk)
-    # A semi-join, not a join: the planner finds the matching texts through their indexes
-    # first, whatever the variants' ORs (a join on them turned into a scan of every comment).
-    qs = texts if document.texts is None else qs.filter(pk__in=texts.values("pk"))
+        qs = qs.filter(cjk)
     if language:
         qs = qs.filter(**{document.language: language})
     return qs.using(router.db_for_read(qs.model))

@@ -66,10 +66,7 @@ def tables():
         # GIN indexes' pending entries into the index proper.
         for index in INDEXES.values():
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
-        cursor.execute(
-            "ANALYZE articles_article, articles_sourcecomment, discussions_comment, "
-            "search_commenttext"
-        )
+        cursor.execute("ANALYZE articles_article, articles_sourcecomment, discussions_comment")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
 

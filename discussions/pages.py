@@ -286,10 +286,20 @@ def discussion_context(
     state = None
     if not shared and user.is_authenticated:
         state = reader_state(user, fragment.owners, fragment.comment_ids, last_seen=last_seen)
-    reply_to = None
-    if form is not None and hasattr(form, "cleaned_data"):
-        reply_to = form.cleaned_data.get("parent")
-    form = form or CommentForm()
+    comment_form = reply_form = ""
+    if article.accepts_comments():
+        # The article page's comment form, and the blank reply form its script clones.
+        reply_to = None
+        if form is not None and hasattr(form, "cleaned_data"):
+            reply_to = form.cleaned_data.get("parent")
+        comment_form = comment_form_html(
+            request, article, form=form or CommentForm(), sort=sort, parent_id=reply_to
+        )
+        if user.is_authenticated:
+            reply_form = comment_form_html(
+                request, article, form=CommentForm(), sort=sort, form_id="reply-form",
+                is_reply=True,
+            )  # fmt: skip
     return {
         "sort": sort,
         "sorts": Sort,
@@ -301,17 +311,8 @@ def discussion_context(
         "thread_pages": fragment.pages,
         "vote_next": f"{article.get_absolute_url()}?sort={sort.value}&page={fragment.page}",
         "reader_state": state,
-        "form": form,
-        "reply_to": reply_to,
-        # The article page's comment form, and the blank reply form its script clones.
-        "comment_form_html": comment_form_html(
-            request, article, form=form, sort=sort, parent_id=reply_to
-        ),
-        "reply_form_html": comment_form_html(
-            request, article, form=CommentForm(), sort=sort, form_id="reply-form", is_reply=True
-        )
-        if user.is_authenticated
-        else "",
+        "comment_form_html": comment_form,
+        "reply_form_html": reply_form,
     }
 
 

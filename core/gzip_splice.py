@@ -25,12 +25,13 @@ from typing import NamedTuple
 # 2.63 ms, measured 2026-12-02). Any gzip decoder reads its streams.
 from zlib_ng import zlib_ng as zlib
 
-# Measured with zlib on the 2,000-comment bench fragment (321 kB): level 1 → 39.4 kB in 1.2 ms,
-# 4 → 35.4 kB in 2.2 ms, 6 → 32.7 kB in 2.9 ms (9: 31.9 kB, 3.8 ms). The fragment is deflated
-# once per rendering and sent in every response, so its size counts, not its time. The 11 kB of
-# page around it: level 1 → 36.7 kB spliced in 0.09 ms, 6 → 36.5 kB in 0.13 ms (the whole page
-# compressed at once: 36.5 kB in 4 ms).
-LEVEL = 6
+# Measured with zlib-ng on the bench's fragments (2026-12-02, median of 15): the 2,000-comment
+# one (312 kB) at level 4 → 32.9 kB in 1.41 ms, 5 → 31.8 kB in 1.57 ms, 6 → 31.6 kB in 1.91 ms;
+# the 200-comment one (351 kB) at 4 → 36.7 kB in 1.62 ms, 5 → 35.4 kB in 1.75 ms, 6 → 35.2 kB
+# in 2.07 ms. Level 5 keeps the size within 1% of 6 for 15-18% less time on every rendering a
+# cache miss deflates. The 11 kB of page around the fragment: level 1 → 36.7 kB spliced in
+# 0.09 ms, 6 → 36.5 kB in 0.13 ms (with zlib; the whole page compressed at once: 4 ms).
+LEVEL = 5
 _RAW = -15  # wbits: raw deflate (no zlib or gzip wrapper), 32 kB window
 _GZIP_MAGIC = b"\x1f\x8b\x08"  # ID1 ID2, CM = deflate
 _FNAME = 0x08  # FLG bit: a zero-terminated file name follows the header

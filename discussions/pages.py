@@ -187,14 +187,28 @@ def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None, links=
     return fragment
 
 
-def _render(article, *, sort: Sort, page: int, viewer, links=None) -> Fragment:
+def _page_rows(article, *, sort: Sort, page: int, viewer) -> tuple[list, int, int]:
+    """Return the rows of the discussion's page (the page number clamped to those there are),
+    its number and how many pages there are.
+
+    A discussion of no more comments than a page's budget is one page: its rows are read in
+    one query, without the page trees, when its count of visible comments says it may be
+    (the rows read, hidden ones included, then tell: at most one more than the budget)."""
+    budget = settings.CROSSTALK["PAGE_COMMENT_BUDGET"]
+    if article.comment_count <= budget:
+        rows = selectors.tree_rows(article, None, sort=sort, viewer=viewer, limit=budget + 1)
+        if len(rows) <= budget:
+            return rows, 1, 1
     pages = selectors.page_tree_ids(article, sort=sort)
     page = min(max(page, 1), len(pages) or 1)
     if not pages:
-        rows = ()
-    else:
-        tree_ids = pages[page - 1] if len(pages) > 1 else None
-        rows = selectors.tree_rows(article, tree_ids, sort=sort, viewer=viewer)
+        return [], page, 1
+    tree_ids = pages[page - 1] if len(pages) > 1 else None
+    return selectors.tree_rows(article, tree_ids, sort=sort, viewer=viewer), page, len(pages)
+
+
+def _render(article, *, sort: Sort, page: int, viewer, links=None) -> Fragment:
+    rows, page, pages = _page_rows(article, sort=sort, page=page, viewer=viewer)
     layout = lay_out(build_nodes(rows), sort=sort)
     if links is not None:
         # In page order, so each term links at its first use; the stored HTML stays as it is.
@@ -203,7 +217,7 @@ def _render(article, *, sort: Sort, page: int, viewer, links=None) -> Fragment:
         for node, html in zip(nodes, bodies, strict=True):
             node.pieces[markup.BODY] = html
     html = render_thread(layout, sort=sort).encode()
-    return Fragment(html, layout.rendered_ids, page, len(pages) or 1, layout.owners,
+    return Fragment(html, layout.rendered_ids, page, pages, layout.owners,
                     selectors.featured_comments(article))  # fmt: skip
 
 
@@ -473,7 +487,9 @@ def landing_page(article, comment, *, sort: Sort | str, viewer=None) -> int | No
     number, size = found
     if viewer is None and _inline_whatever_the_order(comment, tree_size=size):
         return number
-    rows = selectors.tree_rows(article, [comment.tree_id], sort=sort, viewer=viewer)
+    rows = selectors.tree_rows(
+        article, [comment.tree_id], sort=sort, viewer=viewer, shape_only=True
+    )
     if comment.pk in lay_out(build_nodes(rows), sort=sort).rendered_ids:
         return number
     return None

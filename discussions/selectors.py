@@ -15,6 +15,7 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     Func,
     OuterRef,
     Q,
@@ -32,7 +33,7 @@ from discussions.sorts import Sort
 # markup's holes (age, vote counts) and what orders it. No join: the markup already holds the
 # author's name, the quote and the placeholder's rule.
 ROW_FIELDS = (
-    "id", "parent_id", "level", "status", "markup", "created_ms", "upvotes", "downvotes",
+    "id", "parent_id", "level", "status", "pieces", "created_ms", "upvotes", "downvotes",
     "author_id", "score", "shown",
 )  # fmt: skip
 
@@ -51,12 +52,16 @@ def _epoch_ms(field: str):
     return EpochMs(field)
 
 
-def rows_queryset(*, sort: Sort | str, viewer):
+def rows_queryset(*, sort: Sort | str, viewer, shape_only: bool = False):
     """Return the comments as ROW_FIELDS rows, with the sort's score and whether this viewer
-    sees each one (hidden rows still hold their visible replies' places)."""
+    sees each one (hidden rows still hold their visible replies' places).
+
+    shape_only: each row's markup read as "" — enough to lay the rows out (which comments a
+    page shows), not to render them; a 670-comment tree's markup is ~250 kB."""
     sort = Sort(sort)
     return (
         Comment.objects.annotate(
+            pieces=Value("") if shape_only else F("markup"),
             created_ms=_epoch_ms("created_at"),
             score=sort.score if sort.score is not None else Value(0.0),
             shown=ExpressionWrapper(shown_to_q(viewer), output_field=BooleanField()),
@@ -100,7 +105,9 @@ def _roots_query(sort: Sort) -> PreparedQuery:
 
 
 @functools.cache
-def _tree_rows_query(sort: Sort, kind: str, every_tree: bool) -> PreparedQuery:
+def _tree_rows_query(
+    sort: Sort, kind: str, every_tree: bool, shape_only: bool = False, limit: int | None = None
+) -> PreparedQuery:
     viewer = _STAND_IN_VIEWERS[kind]
     stand_ins = {"article": _ARTICLE}
     if not every_tree:
@@ -109,8 +116,10 @@ def _tree_rows_query(sort: Sort, kind: str, every_tree: bool) -> PreparedQuery:
         stand_ins["user"] = _USER
 
     def build(article, trees=None, user=None):
-        rows = rows_queryset(sort=sort, viewer=viewer).filter(article_id=article)
-        return rows if every_tree else rows.filter(tree_id__in_array=trees)
+        rows = rows_queryset(sort=sort, viewer=viewer, shape_only=shape_only)
+        rows = rows.filter(article_id=article)
+        rows = rows if every_tree else rows.filter(tree_id__in_array=trees)
+        return rows if limit is None else rows[:limit]
 
     return PreparedQuery(Comment, build, **stand_ins)
 
@@ -143,9 +152,18 @@ def page_tree_ids(article, *, sort: Sort | str) -> list[list[int]]:
     return [[tree_id for tree_id, _size in page] for page in page_trees(article, sort=sort)]
 
 
-def tree_rows(article, tree_ids, *, sort: Sort | str, viewer=None) -> list[tuple]:
+def tree_rows(
+    article,
+    tree_ids,
+    *,
+    sort: Sort | str,
+    viewer=None,
+    shape_only: bool = False,
+    limit: int | None = None,
+) -> list[tuple]:
     """Return the ROW_FIELDS rows of the article's comments in these trees (None: in all of
-    them, as when the discussion fits one page), in pre-order."""
+    them, as when the discussion fits one page), in pre-order (shape_only: rows_queryset's);
+    at most `limit` of them when one is given."""
     sort = Sort(sort)
     kind = _viewer_kind(viewer)
     values = {"article": article.pk}
@@ -154,7 +172,8 @@ def tree_rows(article, tree_ids, *, sort: Sort | str, viewer=None) -> list[tuple
         values["trees"] = list(tree_ids)
     if kind == "reader":
         values["user"] = viewer.pk
-    return _tree_rows_query(sort, kind, tree_ids is None).rows(**values)
+    query = _tree_rows_query(sort, kind, tree_ids is None, shape_only, limit)
+    return query.rows(**values)
 
 
 def subtree_rows(comment, *, sort: Sort, viewer=None):

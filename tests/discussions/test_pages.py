@@ -17,7 +17,13 @@ from discussions.pages import landing_page, landing_url, thread_fragment
 from discussions.selectors import page_tree_ids
 from discussions.services import article_touch, comment_moderate, comment_post
 from discussions.sorts import Sort
-from tests.factories import make_comment, make_discussion, make_moderator, make_user
+from tests.factories import (
+    make_comment,
+    make_discussion,
+    make_moderator,
+    make_user,
+    set_comment_status,
+)
 
 SORTS = Sort.values
 Z = 1.281551565545  # 80% confidence, as Reddit's and Lobsters' "confidence" sort
@@ -130,7 +136,9 @@ def test_a_page_costs_the_same_queries_whatever_the_discussion_size(
 ):
     settings.CROSSTALK = {**settings.CROSSTALK, "PAGE_COMMENT_BUDGET": 20}
     make_discussion(article, count=5)
-    with django_assert_num_queries(3):  # the page trees, their rows, the editors' picks
+    article.refresh_from_db()
+    # Within the budget: its rows (every tree, no page trees needed) and the editors' picks.
+    with django_assert_num_queries(2):
         thread_fragment(article, sort="best", page=1)
 
     make_discussion(article, count=120)
@@ -138,8 +146,34 @@ def test_a_page_costs_the_same_queries_whatever_the_discussion_size(
     for sort in SORTS:
         with django_assert_num_queries(1):
             page_tree_ids(article, sort=sort)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(3):  # the page trees, their rows, the editors' picks
             thread_fragment(article, sort=sort, page=2)
+
+
+def test_hidden_comments_beyond_the_budget_split_the_pages_their_count_did_not_foresee(
+    article, settings
+):
+    """The visible count fits one page but the rows, hidden ones included, do not: the page
+    trees decide, as for any bigger discussion."""
+    settings.CROSSTALK = {**settings.CROSSTALK, "PAGE_COMMENT_BUDGET": 10}
+    roots = [make_comment(article, body=f"Root {n}") for n in range(8)]
+    for root in roots[:3]:
+        for n in range(2):
+            reply = make_comment(article, parent=root, body=f"Reply {n} to {root.pk}")
+            set_comment_status(reply, Comment.Status.REMOVED)
+    article.refresh_from_db()
+    assert article.comment_count == 8  # what the count foresees: one page of 10
+    pages = page_tree_ids(article, sort="oldest")
+    assert len(pages) == 2
+    seen = []
+    for number, trees in enumerate(pages, start=1):
+        fragment = thread_fragment(article, sort="oldest", page=number)
+        assert (fragment.page, fragment.pages) == (number, 2)
+        # A removed reply with no replies of its own is left out altogether.
+        shown = Comment.objects.filter(tree_id__in=trees, status=Comment.Status.VISIBLE)
+        assert set(fragment.comment_ids) == set(shown.values_list("pk", flat=True))
+        seen += fragment.comment_ids
+    assert sorted(seen) == sorted(root.pk for root in roots)
 
 
 # Landing -----------------------------------------------------------------------------------

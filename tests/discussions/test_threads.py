@@ -255,7 +255,7 @@ def test_tree_rows_match_the_orm_for_every_status_author_and_rule(article):
     assert tree_rows(article, tree_ids, sort="best") == expected
     assert [row[0] for row in expected] == [root.pk, reply.pk, deep.pk, other_tree.pk]
     # The removed reply's stored markup is its placeholder, citing the rule.
-    removed_markup = tree_rows(article, [root.tree_id], sort="best")[1][ROW_FIELDS.index("markup")]
+    removed_markup = tree_rows(article, [root.tree_id], sort="best")[1][ROW_FIELDS.index("pieces")]
     assert 'href="/comment-policy/#rule-2"' in removed_markup
     assert policy_rule(2).title in removed_markup
     assert tree_rows(article, [], sort="best") == []

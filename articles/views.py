@@ -112,7 +112,19 @@ _ARTICLE_QUERIES = {
     "reader": PreparedModelQuery(
         Article, lambda slug, user: _article_queryset(slug, User(pk=user)), slug=_SLUG, user=_USER
     ),
+    # The article alone, for what only needs it (posting a comment, a visit).
+    "plain": PreparedModelQuery(
+        Article, lambda slug: Article.objects.published().filter(slug=slug), slug=_SLUG
+    ),
 }
+
+
+def published_article_only(slug: str) -> Article:
+    """Return the published article by slug, none of the page's annotations, or raise 404."""
+    article = _ARTICLE_QUERIES["plain"].first(slug=slug)
+    if article is None:
+        raise Http404(gettext("No article found."))
+    return article
 
 
 ARTICLE_TEMPLATE = "articles/detail.html"
@@ -210,7 +222,7 @@ def _quote_reply(request, slug):
     (?quote=<id>: "Reply to this" without JavaScript); an anonymous reader signs in first.
     An id that is not one of the article's source comments gives the plain form."""
     if not request.user.is_authenticated:
-        get_object_or_404(Article.objects.published(), slug=slug)
+        published_article_only(slug)
         return redirect_to_login(request.get_full_path() + "#comment-form")
     article = published_article(slug, request.user)
     quoted = source_comment_quoted(article, request.GET.get("quote"))
@@ -244,7 +256,7 @@ def visited(request, slug):
     """Record that the signed-in reader has now read the article (sent by the page's script)."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = published_article_only(slug)
     ArticleVisit.objects.update_or_create(
         user=request.user, article=article, defaults={"last_seen_at": timezone.now()}
     )
@@ -255,7 +267,7 @@ def visited(request, slug):
 def comment_create(request, slug):
     """A reader's comment form on the article page: posted, or shown again with its errors."""
     # Just the article: its tags and the reader's state are fetched only to re-render the form.
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = published_article_only(slug)
     if request.method == "GET":
         return redirect(article.get_absolute_url() + "#comment-form")
     if not request.user.is_authenticated:

@@ -92,13 +92,15 @@ _STAND_IN_VIEWERS = {
 
 @functools.cache
 def _roots_query(sort: Sort) -> PreparedQuery:
-    """(tree_id, lft, rght) of the article's top-level comments, in the sort's order."""
+    """(tree_id, comments in the tree) of the article's top-level comments, in the sort's
+    order: a root's tree holds (rght - lft + 1) / 2 comments."""
     return PreparedQuery(
         Comment,
         lambda article: (
             Comment.objects.filter(article_id=article, level=0)
+            .annotate(size=(F("rght") - F("lft") + 1) / 2)
             .order_by(*sort.order_by())
-            .values_list("tree_id", "lft", "rght")
+            .values_list("tree_id", "size")
         ),
         article=_ARTICLE,
     )
@@ -128,20 +130,20 @@ def page_trees(article, *, sort: Sort | str) -> list[list[tuple[int, int]]]:
     """Return the trees of each page as (tree_id, comments in it): whole top-level threads in
     sort order, as many as fit the page's comment budget (at least one).
 
-    One query: PostgreSQL orders the roots and hands back only what sizes each tree, (tree_id,
-    lft, rght); a tree holds (rght - lft + 1) / 2 comments."""
+    One query: PostgreSQL orders the roots and hands back each tree's id and size."""
     sort = Sort(sort)
     budget = settings.CROSSTALK["PAGE_COMMENT_BUDGET"]
     pages: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     used = 0
-    for tree_id, lft, rght in _roots_query(sort).rows(article=article.pk):
-        size = (rght - lft + 1) // 2
-        if current and used + min(size, budget) > budget:
+    for tree in _roots_query(sort).rows(article=article.pk):
+        # A tree bigger than the budget counts as the budget: it is a page of its own.
+        weight = tree[1] if tree[1] < budget else budget
+        if used + weight > budget and current:
             pages.append(current)
             current, used = [], 0
-        current.append((tree_id, size))
-        used += min(size, budget)
+        current.append(tree)
+        used += weight
     if current:
         pages.append(current)
     return pages

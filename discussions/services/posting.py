@@ -195,6 +195,10 @@ def comment_post(
             ip_address=ip_address,
             source_comment=source_comment,
         )
+        if parent is not None:
+            # Make the reply's room in the tree from the parent as read under the tree's lock
+            # (current): mptt's save would read the parent once more first.
+            comment.insert_at(parent, position="last-child", refresh_target=False)
         comment.save()
         article_touch(article_id=article.pk, count_change=int(status == Comment.Status.VISIBLE))
         signals.comment_published.send(Comment, comment=comment)

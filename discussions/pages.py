@@ -193,10 +193,10 @@ def _page_rows(article, *, sort: Sort, page: int, viewer) -> tuple[list, int, in
 
     A discussion of no more comments than a page's budget is one page: its rows are read in
     one query, without the page trees, when its count of visible comments says it may be
-    (the rows read, hidden ones included, then tell: at most one more than the budget)."""
+    (the rows read, hidden ones included, then tell)."""
     budget = settings.CROSSTALK["PAGE_COMMENT_BUDGET"]
     if article.comment_count <= budget:
-        rows = selectors.tree_rows(article, None, sort=sort, viewer=viewer, limit=budget + 1)
+        rows = selectors.tree_rows(article, None, sort=sort, viewer=viewer)
         if len(rows) <= budget:
             return rows, 1, 1
     pages = selectors.page_tree_ids(article, sort=sort)

@@ -108,7 +108,7 @@ def _roots_query(sort: Sort) -> PreparedQuery:
 
 @functools.cache
 def _tree_rows_query(
-    sort: Sort, kind: str, every_tree: bool, shape_only: bool = False, limit: int | None = None
+    sort: Sort, kind: str, every_tree: bool, shape_only: bool = False
 ) -> PreparedQuery:
     viewer = _STAND_IN_VIEWERS[kind]
     stand_ins = {"article": _ARTICLE}
@@ -120,8 +120,10 @@ def _tree_rows_query(
     def build(article, trees=None, user=None):
         rows = rows_queryset(sort=sort, viewer=viewer, shape_only=shape_only)
         rows = rows.filter(article_id=article)
-        rows = rows if every_tree else rows.filter(tree_id__in_array=trees)
-        return rows if limit is None else rows[:limit]
+        # No LIMIT, ever: with one, the generic plan PostgreSQL keeps for a prepared statement
+        # took the rows in comment_tree's order, filtering out every other article's comments
+        # (8.8 ms instead of 0.3 ms for a 200-comment discussion among 12,200 comments).
+        return rows if every_tree else rows.filter(tree_id__in_array=trees)
 
     return PreparedQuery(Comment, build, **stand_ins)
 
@@ -161,11 +163,9 @@ def tree_rows(
     sort: Sort | str,
     viewer=None,
     shape_only: bool = False,
-    limit: int | None = None,
 ) -> list[tuple]:
     """Return the ROW_FIELDS rows of the article's comments in these trees (None: in all of
-    them, as when the discussion fits one page), in pre-order (shape_only: rows_queryset's);
-    at most `limit` of them when one is given."""
+    them, as when the discussion fits one page), in pre-order (shape_only: rows_queryset's)."""
     sort = Sort(sort)
     kind = _viewer_kind(viewer)
     values = {"article": article.pk}
@@ -174,7 +174,7 @@ def tree_rows(
         values["trees"] = list(tree_ids)
     if kind == "reader":
         values["user"] = viewer.pk
-    query = _tree_rows_query(sort, kind, tree_ids is None, shape_only, limit)
+    query = _tree_rows_query(sort, kind, tree_ids is None, shape_only)
     return query.rows(**values)
 
 

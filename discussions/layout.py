@@ -25,8 +25,8 @@ class Node:
 
     def __init__(self, row):
         (
-            self.id, self.parent_id, self.level, _status, markup, self.created_ms,
-            self.up, self.down, self.author_id, self.score, self.shown,
+            self.id, self.parent_id, self.level, markup, self.created_ms, self.up,
+            self.down, self.author_id, self.score, self.shown,
         ) = row  # fmt: skip
         self.pieces = markup.split(HOLE)
         self.kids = []

@@ -33,8 +33,8 @@ from discussions.sorts import Sort
 # markup's holes (age, vote counts) and what orders it. No join: the markup already holds the
 # author's name, the quote and the placeholder's rule.
 ROW_FIELDS = (
-    "id", "parent_id", "level", "status", "pieces", "created_ms", "upvotes", "downvotes",
-    "author_id", "score", "shown",
+    "id", "parent_id", "level", "pieces", "created_ms", "upvotes", "downvotes", "author_id",
+    "score", "shown",
 )  # fmt: skip
 
 

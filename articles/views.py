@@ -185,16 +185,16 @@ def _page_response(request, context, thread_deflated, *, status, shared):
     which compresses it once per cache entry.
     """
     text = render_to_string(ARTICLE_TEMPLATE, {**context, "thread_html": THREAD_SLOT}, request)
-    html = context["thread_html"].utf8  # discussions.pages.ThreadHtml
+    thread = context["thread_html"]  # discussions.pages.ThreadHtml: its utf8 read when needed
     before, slot, after = text.partition(THREAD_SLOT)
     if not slot or THREAD_SLOT in after:  # the template does not show the thread just once
-        return HttpResponse(text.replace(THREAD_SLOT, html.decode()), status=status)
+        return HttpResponse(text.replace(THREAD_SLOT, thread.utf8.decode()), status=status)
     before, after = before.encode(), after.encode()
     deflated = None
     if page_cache.accepts_gzip(request) and settings.DEFAULT_CHARSET.lower() == "utf-8":
         deflated = thread_deflated()  # UTF-8; None for a private rendering
     if deflated is None or shared:
-        response = HttpResponse(before + html + after, status=status)
+        response = HttpResponse(before + thread.utf8 + after, status=status)
         if deflated is not None:
             response.gzip_parts = (before, deflated, after)
         return response

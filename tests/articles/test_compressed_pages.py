@@ -2,15 +2,26 @@
 compressed page around it (core/gzip_splice.py), read back as exactly the plain page."""
 
 import gzip
+import pickle
 
 import pytest
+from django.core.cache import cache
 from django.middleware import csrf
 from django.shortcuts import render
+from django.test import Client
 
 from articles import views
+from discussions import pages
 from discussions.models import Comment
 from discussions.pages import thread_fragment
-from tests.factories import make_comment, make_discussion, make_moderator, make_user
+from tests.factories import (
+    make_comment,
+    make_discussion,
+    make_moderator,
+    make_user,
+    parse_html,
+    thread_comments,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +77,65 @@ def test_signed_in_page_splices_the_cached_thread_stream(signed_in, discussed):
     page = gzip.decompress(response.content).decode()
     assert page.count(thread.html.decode()) == 1
     assert page.count('name="csrfmiddlewaretoken"') >= 2  # before and after the thread
+
+
+def test_signed_in_page_in_gzip_never_reads_the_threads_html(
+    signed_in, discussed, fixed_csrf_mask, monkeypatch
+):
+    url = discussed.get_absolute_url()
+    first = signed_in.get(url, headers=GZIP)  # renders the thread and deflates it
+    read = {}
+    real_get = pages.cache_get
+
+    def spy(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        read[key] = len(pickle.dumps(value))
+        return value
+
+    monkeypatch.setattr(pages, "cache_get", spy)
+    again = signed_in.get(url, headers=GZIP)
+
+    assert_spliced(again)
+    page = gzip.decompress(again.content)
+    assert page == gzip.decompress(first.content)
+    assert any(":deflate:" in key for key in read)  # the stream it splices
+    # The thread's entry and its stream, not its HTML (3 MB for a 2,000-comment thread).
+    thread = page.partition(b'<ol class="thread"')[2].rpartition(b"</ol>")[0]
+    assert len(thread) > 20_000
+    assert sum(read.values()) < len(thread) / 2
+
+
+@pytest.mark.parametrize("reader", ["signed in", "anonymous"])
+def test_a_page_shows_the_thread_when_its_html_was_evicted_alone(
+    client, user, other_user, discussed, reader, monkeypatch
+):
+    url = discussed.get_absolute_url()
+    expected = set(Comment.objects.filter(article=discussed).values_list("pk", flat=True))
+    written = []
+    real_set = pages.cache_set
+
+    def spy(key, value, *args, **kwargs):
+        written.append(key)
+        return real_set(key, value, *args, **kwargs)
+
+    # Another reader's page stores the thread's entry, its HTML's and its stream's (and no
+    # shared page: the anonymous reader's comes from the thread's entry).
+    monkeypatch.setattr(pages, "cache_set", spy)
+    primer = Client()
+    primer.force_login(other_user)
+    primer.get(url, headers=GZIP)
+    (html_key,) = [key for key in written if ":html:" in key]
+    assert any(":deflate:" in key for key in written)
+    cache.delete(html_key)
+    if reader == "signed in":
+        client.force_login(user)
+
+    plain = client.get(url, headers={"accept-encoding": "identity"})
+
+    assert plain.status_code == 200
+    assert NON_ASCII in plain.content.decode()
+    assert set(thread_comments(parse_html(plain.content))) == expected
+    assert cache.get(html_key) is not None  # rendered again, kept again
 
 
 def test_plain_page_is_the_page_rendered_in_one_piece(

@@ -34,23 +34,29 @@ def _repliers(prefix: str = REPLIER_PREFIX, count: int = REPLIES) -> list[User]:
 
 
 def reply_times(discussion) -> None:
-    """Time replies (and votes) posted as signed-in readers; then the same replies with the
+    """Time replies (and votes) posted as signed-in readers, and the same replies with the
     article followed by FOLLOWERS readers, for the cost of the notifications' fan-out."""
-    # The fan-out run replies to the very same parents as the plain run: a reply's cost
-    # depends on its tree's size (mptt moves every later node of the tree), so two random
-    # samples of parents would differ by more than the fan-out itself.
+    # Each pair of replies, one plain and one followed, answers the same parent, in turns
+    # (plain first, then followed first): a reply's cost depends on its tree's size (mptt
+    # moves every later node of the tree) and on the table's state (each reply leaves dead
+    # row versions behind), and a run of plain replies before a run of followed ones had
+    # the second run pay for the first's (a fan-out of 3.4-9.6 ms read in three runs).
     seed = time.time_ns()
-    samples, vote_samples = _reply_samples(discussion.article, _repliers(), seed=seed)
     followers = _repliers(FOLLOWER_PREFIX, FOLLOWERS)
-    Follow.objects.bulk_create(
-        [Follow(user=follower, article=discussion.article) for follower in followers]
-    )
+    article = discussion.article
+
+    def follow(on: bool) -> None:
+        if on:
+            Follow.objects.bulk_create([Follow(user=f, article=article) for f in followers])
+        else:
+            Follow.objects.filter(user__in=followers, article=article).delete()
+
     try:
-        followed, _ = _reply_samples(
-            discussion.article, _repliers(f"{REPLIER_PREFIX}f-"), seed=seed
+        samples, vote_samples, followed = _reply_samples(
+            article, _repliers(), _repliers(f"{REPLIER_PREFIX}f-"), seed=seed, follow=follow
         )
     finally:
-        Follow.objects.filter(user__in=followers).delete()
+        follow(False)
     emit(
         "reply_post_2000_p50",
         p50(samples),
@@ -86,10 +92,14 @@ def reply_times(discussion) -> None:
     )
 
 
-def _reply_samples(article, repliers: list[User], *, seed: int) -> tuple[list[float], list[float]]:
-    """Post one reply per replier and a vote after each, to parents drawn with this seed;
-    return both lists of ms timings. The replies are deleted afterwards to keep the
-    discussion's size fixed."""
+def _reply_samples(
+    article, repliers: list[User], followed_repliers: list[User], *, seed: int, follow
+) -> tuple[list[float], list[float], list[float]]:
+    """Post pairs of replies to parents drawn with this seed, one with the article's
+    followers unset and one with them set (follow(True/False), untimed), in turns, and a
+    vote after each plain one; return the ms timings of the plain replies, of the votes and
+    of the followed replies. The replies are deleted afterwards to keep the discussion's
+    size fixed."""
     url = f"{article.get_absolute_url()}comments/"
     rng = random.Random(seed)  # noqa: S311 - a sample of parents, the same for the same seed
     parents = list(
@@ -103,34 +113,43 @@ def _reply_samples(article, repliers: list[User], *, seed: int) -> tuple[list[fl
     client = Client()
     samples: list[float] = []
     vote_samples: list[float] = []
+    followed_samples: list[float] = []
     posted: list[int] = []
     stamp = time.time_ns()
+    following = False
     try:
-        for n, user in enumerate(repliers):
-            client.force_login(user)
-            body = f"Bench reply {stamp}-{n}: I read the original and the translation is fair."
-            started = time.perf_counter()
-            response = client.post(url, {"body": body, "parent": rng.choice(parents)})
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 302:
-                raise RuntimeError(f"reply answered {response.status_code}, not a redirect")
-            posted.append(int(response["Location"].rsplit("#comment-", 1)[1]))
-            if n:  # the first one warms the connection and the code paths
-                samples.append(elapsed)
-            # A vote on the same thread by the same reader, the reply's yardstick; withdrawn
-            # at once (untimed) so the counters stay as they were.
-            target = rng.choice(parents)
-            vote_url = f"/comments/{target}/vote/"
-            started = time.perf_counter()
-            response = client.post(vote_url, {"value": "1"}, HTTP_ACCEPT="application/json")
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code == 200:
-                if response.json()["value"] == 1 and n:
-                    vote_samples.append(elapsed)
-                client.post(vote_url, {"value": "0"}, HTTP_ACCEPT="application/json")
+        for n, (user, followed_user) in enumerate(zip(repliers, followed_repliers, strict=True)):
+            parent = rng.choice(parents)
+            for followed in (False, True) if n % 2 == 0 else (True, False):
+                if followed != following:
+                    follow(followed)
+                    following = followed
+                client.force_login(followed_user if followed else user)
+                body = f"Bench reply {stamp}-{n}-{int(followed)}: the translation is fair."
+                started = time.perf_counter()
+                response = client.post(url, {"body": body, "parent": parent})
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 302:
+                    raise RuntimeError(f"reply answered {response.status_code}, not a redirect")
+                posted.append(int(response["Location"].rsplit("#comment-", 1)[1]))
+                if not n:  # the first pair warms the connection and the code paths
+                    continue
+                (followed_samples if followed else samples).append(elapsed)
+                if followed:
+                    continue
+                # A vote on the same thread by the same reader, the reply's yardstick;
+                # withdrawn at once (untimed) so the counters stay as they were.
+                vote_url = f"/comments/{rng.choice(parents)}/vote/"
+                started = time.perf_counter()
+                response = client.post(vote_url, {"value": "1"}, HTTP_ACCEPT="application/json")
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code == 200:
+                    if response.json()["value"] == 1:
+                        vote_samples.append(elapsed)
+                    client.post(vote_url, {"value": "0"}, HTTP_ACCEPT="application/json")
     finally:
         _delete(article, posted)
-    return samples, vote_samples
+    return samples, vote_samples, followed_samples
 
 
 def _delete(article, pks: list[int]) -> None:

@@ -190,11 +190,15 @@ def _page_response(request, context, thread_deflated, *, status, shared):
     if not slot or THREAD_SLOT in after:  # the template does not show the thread just once
         return HttpResponse(text.replace(THREAD_SLOT, thread.utf8.decode()), status=status)
     before, after = before.encode(), after.encode()
+    # The shared page keeps its plain body beside its gzip parts: the HTML is read first, so
+    # that if it is rendered anew (its entry lost) the stream below is the new rendering's.
+    html = thread.utf8 if shared else None
     deflated = None
     if page_cache.accepts_gzip(request) and settings.DEFAULT_CHARSET.lower() == "utf-8":
         deflated = thread_deflated()  # UTF-8; None for a private rendering
     if deflated is None or shared:
-        response = HttpResponse(before + thread.utf8 + after, status=status)
+        body = html if html is not None else thread.utf8
+        response = HttpResponse(before + body + after, status=status)
         if deflated is not None:
             response.gzip_parts = (before, deflated, after)
         return response

@@ -5,6 +5,7 @@ template (shared HTML, cached per article version) → the reader's overlay (dat
 script applies: pressed votes, own-comment links, new marks). Nothing here edits markup.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,15 +62,20 @@ class Fragment:
     deflate_key: str | None = None
     # Where the shared rendering's HTML is kept; None for a private rendering.
     html_key: str | None = None
-    # Renders the HTML afresh when its entry is gone from the cache (evicted before the rest).
-    rerender: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    # Renders the thread anew, as a rendering of its own, when the HTML's entry is gone from
+    # the cache (evicted, or expired just before the rest).
+    rerender: Callable[[], "Fragment"] | None = field(default=None, repr=False, compare=False)
 
     @property
     def html(self) -> bytes:
         if self.stored_html is None:
             self.stored_html = cache_get(self.html_key) if self.html_key else None
-            if self.stored_html is None:
-                self.stored_html = self.rerender()
+        if self.stored_html is None:
+            # The new rendering's keys too: its deflated stream is made from this HTML, never
+            # taken from the rendering that was lost (their ages would differ).
+            fresh = self.rerender()
+            self.stored_html = fresh.stored_html
+            self.html_key, self.deflate_key = fresh.html_key, fresh.deflate_key
         return self.stored_html
 
     def cached(self):
@@ -91,7 +97,8 @@ class Fragment:
         Made on demand, not with the fragment, so a rendering no gzip response needs costs
         nothing more. Its key names this rendering (not only the article version), so the
         stream always holds exactly the HTML it stands for, even if the fragment entry was
-        evicted and rendered afresh (the render clock differs)."""
+        evicted and rendered afresh (the render clock differs). A response that sends both
+        reads `html` first: if that renders anew, this is the new rendering's stream."""
         if self.deflate_key is None:
             return None
         deflated = cache_get(self.deflate_key)
@@ -200,22 +207,24 @@ def thread_fragment(article, *, sort: Sort | str, page: int, viewer=None, links=
         sort=sort.value,
         page=page,
     )
+    render = functools.partial(_render_shared, key, article, sort=sort, page=page, links=links)
     cached = cache_get(key)
-    if cached is not None:
-        fragment = Fragment(None, *cached)
+    if cached is None:
+        return render()
+    fragment = Fragment(None, *cached)
+    fragment.rerender = render
+    return fragment
 
-        def rerender() -> bytes:
-            html = _render(article, sort=sort, page=page, viewer=None, links=links).html
-            cache_set(fragment.html_key, html)
-            return html
 
-        fragment.rerender = rerender
-        return fragment
+def _render_shared(key: str, article, *, sort: Sort, page: int, links) -> Fragment:
+    """Render the readers' shared discussion page and cache it under key: the HTML under a
+    key of its own, named, like its deflated stream's, after this rendering."""
     fragment = _render(article, sort=sort, page=page, viewer=None, links=links)
     rendering = uuid4().hex
     fragment.deflate_key = f"{key}:deflate:{rendering}"
     fragment.html_key = f"{key}:html:{rendering}"
-    # The HTML first: an entry for the rest always names HTML that was stored.
+    # The HTML first, so the entry names HTML that was stored (unless the cache failed, or
+    # drops it first: Fragment.html then renders anew).
     cache_set(fragment.html_key, fragment.html)
     cache_set(key, fragment.cached())
     return fragment

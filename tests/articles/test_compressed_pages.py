@@ -135,7 +135,38 @@ def test_a_page_shows_the_thread_when_its_html_was_evicted_alone(
     assert plain.status_code == 200
     assert NON_ASCII in plain.content.decode()
     assert set(thread_comments(parse_html(plain.content))) == expected
-    assert cache.get(html_key) is not None  # rendered again, kept again
+    # Rendered anew and kept, as a rendering of its own.
+    (renewed,) = [key for key in written if ":html:" in key and key != html_key]
+    assert cache.get(renewed) is not None
+
+
+def test_shared_page_after_its_html_was_evicted_pairs_it_with_its_own_stream(
+    client, other_user, discussed, monkeypatch
+):
+    url = discussed.get_absolute_url()
+    written, read = [], []
+    real_set, real_get = pages.cache_set, pages.cache_get
+    monkeypatch.setattr(
+        pages, "cache_set", lambda k, *a, **kw: written.append(k) or real_set(k, *a, **kw)
+    )
+    primer = Client()
+    primer.force_login(other_user)
+    primer.get(url, headers=GZIP)  # the thread's entry, its HTML and its stream
+    (html_key,) = [key for key in written if ":html:" in key]
+    (old_stream,) = [key for key in written if ":deflate:" in key]
+    cache.delete(html_key)
+    monkeypatch.setattr(
+        pages, "cache_get", lambda k, *a, **kw: read.append(k) or real_get(k, *a, **kw)
+    )
+
+    compressed = client.get(url, headers=GZIP)  # the shared page: plain and gzip kept
+    plain = client.get(url, headers={"accept-encoding": "identity"})  # the kept plain one
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert plain.page_cache == "hit"
+    assert gzip.decompress(compressed.content) == plain.content
+    # Rendered anew, the HTML went out with a stream made from it, not the lost rendering's.
+    assert old_stream not in read
 
 
 def test_plain_page_is_the_page_rendered_in_one_piece(

@@ -42,3 +42,17 @@ def test_the_links_follow_the_script_prefix_of_each_request(client):
     assert not (plain - {"/"}) & prefixed  # the home link is "/news/" now
     # At the root again, the links are the root's, not the cached prefixed ones.
     assert plain <= _targets(client.get(page))
+
+
+def test_each_link_is_named_for_where_it_goes(client):
+    doc = parse_html(client.get(reverse("glossary:index")).content)
+    targets = {}
+    for a in doc.find_all("a"):
+        targets.setdefault(a.text().strip(), set()).add(a.attrs.get("href", "").partition("?")[0])
+    assert targets["Comment Policy"] == {reverse("discussions:policy")}
+    assert targets["Glossary"] >= {reverse("glossary:index")}
+    assert targets["Corrections"] == {reverse("translations:corrections")}
+    assert targets["Feed"] == {reverse("feed")}
+    assert targets["Log in"] == {reverse("login")}
+    assert targets["Sign up"] == {reverse("accounts:signup")}
+    assert targets["crosstalk"] == {reverse("articles:home")}

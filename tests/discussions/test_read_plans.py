@@ -80,6 +80,15 @@ def test_a_page_reads_its_own_articles_comments_however_often_it_is_read(budget)
         cache.clear()
         fragment = thread_fragment(article, sort="best", page=1)
     assert len(fragment.comment_ids) == min(COMMENTS, budget)
+    # The rows' read ran as a prepared statement, past PostgreSQL's five custom plans.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT max(generic_plans + custom_plans) FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ['%"discussions_comment"."markup"%'],
+        )
+        runs = cursor.fetchone()[0] or 0
+    assert runs > 5, "the rows' read was not run as a prepared statement"
     # The article's rows, read at most twice (page trees, then rows), and the picks' read:
     # not the other articles' 3,000.
     assert _comments_read() - before <= 2 * COMMENTS + 10

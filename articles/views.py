@@ -10,6 +10,7 @@ from django.db.models.functions import JSONObject
 from django.http import Http404, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -26,7 +27,12 @@ from core.gzip_splice import splice
 from core.http import parse_page
 from core.prepared import PreparedModelQuery
 from discussions.forms import CommentForm
-from discussions.pages import comment_form_submit, discussion_context, reader_annotations
+from discussions.pages import (
+    comment_form_submit,
+    discussion_context,
+    reader_annotations,
+    reader_overlay_html,
+)
 from glossary.pages import PageLinks
 from glossary.state import version_subquery as glossary_version_subquery
 from notifications.pages import follow_annotations, follow_state
@@ -128,6 +134,9 @@ def published_article_only(slug: str) -> Article:
 
 
 ARTICLE_TEMPLATE = "articles/detail.html"
+# The article's own parts of that page, its head and its content, in the Jinja2 engine: see
+# core/jinja.py.
+ARTICLE_PARTS = ("articles/_detail_head.jinja", "articles/_detail_content.jinja")
 # Stands in for the thread while the page around it renders: random in each process and
 # holding "<", which autoescaping never lets through, so no text on the page can spell it.
 THREAD_SLOT = Markup(f"<!--thread-slot {uuid4().hex}-->")  # noqa: S704 - our own constant
@@ -175,6 +184,30 @@ def render_article(request, article, *, form=None, status=200, shared=False):
     return response
 
 
+def page_text(request, context) -> str:
+    """Return the article page, its thread being context["thread_html"] (THREAD_SLOT, for
+    _page_response to cut at): the article's own parts rendered by Jinja2 (ARTICLE_PARTS),
+    inside detail.html and the site's base.html."""
+    parts = {
+        **context,
+        "user": request.user,
+        "reader_overlay_html": reader_overlay_html(
+            request,
+            vote_next=context["vote_next"],
+            reader_state=context["reader_state"],
+            follow_state=context["follow_state"],
+        ),
+    }
+    jinja = engines["jinja2"]
+    head, content = (jinja.get_template(name).render(parts, request) for name in ARTICLE_PARTS)
+    page = {
+        **context,
+        "detail_head": Markup(head),  # noqa: S704 - rendered with autoescaping on
+        "detail_content": Markup(content),  # noqa: S704 - rendered with autoescaping on
+    }
+    return render_to_string(ARTICLE_TEMPLATE, page, request)
+
+
 def _page_response(request, context, thread_deflated, *, status, shared):
     """Return the rendered page; for a reader who takes gzip, compress only the page around
     the thread and splice in the thread's cached deflate stream (core/gzip_splice.py), instead
@@ -184,7 +217,7 @@ def _page_response(request, context, thread_deflated, *, status, shared):
     shared page is answered plain: it carries its parts (`gzip_parts`) for SharedPageMiddleware,
     which compresses it once per cache entry.
     """
-    text = render_to_string(ARTICLE_TEMPLATE, {**context, "thread_html": THREAD_SLOT}, request)
+    text = page_text(request, {**context, "thread_html": THREAD_SLOT})
     thread = context["thread_html"]  # discussions.pages.ThreadHtml: its utf8 read when needed
     before, slot, after = text.partition(THREAD_SLOT)
     if not slot or THREAD_SLOT in after:  # the template does not show the thread just once

@@ -1,16 +1,14 @@
-"""The Jinja2 environment of the thread template, registered in settings.TEMPLATES.
+"""The phrases of the thread's markup: ages, exact times, "N more replies".
 
-The thread's markup is macros (templates/discussions/_thread.jinja) that Python calls: each
-comment's own pieces when it is written, the markup every comment shares once per language
-(discussions.markup). Jinja2, because its macros are plain callables of a template's module;
-the page shell stays in Django templates. Autoescaping is on: comment bodies arrive as Markup
-(sanitized at write time), everything else is escaped.
+The thread's markup is macros (templates/discussions/_thread.jinja, in the site's Jinja2
+environment, core.jinja) that Python calls: each comment's own pieces when it is written, the
+markup every comment shares once per language (discussions.markup). Comment bodies arrive as
+Markup (sanitized at write time), everything else is escaped.
 """
 
 from datetime import UTC, datetime
 from functools import lru_cache
 
-import jinja2
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from markupsafe import Markup, escape
@@ -60,11 +58,3 @@ def ago(ms: int, now_ms: int, language: str | None) -> Markup:
 
 def when(ms: int, zone) -> Markup:
     return _exact_phrase(ms // 60_000, zone)
-
-
-def environment(**options) -> jinja2.Environment:
-    options.setdefault("extensions", ["jinja2.ext.i18n"])
-    options["autoescape"] = True
-    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, **options)  # noqa: S701
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    return env

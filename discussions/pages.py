@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Subquery
 from django.middleware.csrf import get_token
+from django.template import Context, engines
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -371,6 +373,29 @@ def discussion_context(
         "comment_form_html": comment_form,
         "reply_form_html": reply_form,
     }
+
+
+READER_OVERLAY_TEMPLATE = "discussions/_reader_overlay.html"
+
+
+def reader_overlay_html(request, *, vote_next: str, reader_state, follow_state) -> Markup:
+    """Return the page's part of a shared thread (the vote form and the reader's state as
+    data) for a page whose discussion is rendered outside Django's templates (the article
+    page's Jinja2 parts); the permalink page includes the same template itself.
+
+    Rendered without the context processors, whose values it does not use; the CSRF token is
+    read only for a signed-in reader, as the template asks."""
+    context = Context(
+        {
+            "user": request.user,
+            "csrf_token": csrf(request)["csrf_token"],
+            "vote_next": vote_next,
+            "reader_state": reader_state,
+            "follow_state": follow_state,
+        }
+    )
+    html = engines["django"].get_template(READER_OVERLAY_TEMPLATE).template.render(context)
+    return Markup(html)  # noqa: S704 - rendered with autoescaping on
 
 
 COMMENT_FORM_TEMPLATE = "discussions/_comment_form.html"

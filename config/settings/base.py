@@ -163,13 +163,13 @@ TEMPLATES = [
         },
     },
     {
-        # The discussion thread only (templates/discussions/_thread.jinja): see
-        # discussions/jinja.py for why it is Jinja2.
+        # The discussion thread and the article page's own parts: see core/jinja.py
+        # for which templates and why.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "discussions.jinja.environment"},
+        "OPTIONS": {"environment": "core.jinja.environment"},
     },
 ]
 

@@ -16,6 +16,7 @@ from tests.factories import (
     parse_html,
     set_comment_status,
 )
+from translations.models import Correction
 
 pytestmark = pytest.mark.django_db
 
@@ -255,6 +256,25 @@ def test_hostile_title_cannot_break_out_of_the_page_markup(client):
             assert data["commentCount"] == 1
     story = doc.find(itemtype="https://schema.org/NewsArticle")
     assert story.find(itemprop="headline").text().strip() == title
+
+
+def test_hostile_byline_source_and_correction_stay_text_in_the_article_parts(client):
+    # The article's own parts are Jinja2 (core/jinja.py): their translated phrases take
+    # values (the translator, the source, a correction) and must escape them like the rest.
+    hostile = '<b>Kim</b> & "Lee" <script>alert(1)</script>'
+    article = make_article(translator=hostile, source_name=hostile, original_title=hostile)
+    Correction.objects.create(article=article, text=hostile)
+
+    response = client.get(article.get_absolute_url())
+
+    doc = parse_html(response.content)
+    assert doc.find("b") is None
+    assert "<script>alert(1)" not in response.content.decode()
+    byline = doc.find("p", cls="byline")
+    assert byline.find(itemprop="author").text().strip() == hostile
+    assert hostile in doc.find("p", cls="source").text()
+    assert doc.find(itemprop="alternativeHeadline").text() == hostile
+    assert doc.find("li", cls="correction").text().endswith(hostile)
 
 
 def test_article_body_is_sanitized_with_images_and_captions_kept(client):

@@ -48,6 +48,8 @@ def main(argv=None) -> int:
     discussions = {
         size: data.ensure_discussion(size, reader=reader, pool=pool) for size in data.SIZES
     }
+    progress("VACUUM (ANALYZE): the database as autovacuum keeps it")
+    data.settle()
     # What a gunicorn worker does once the app is loaded (gunicorn.conf.py, post_worker_init),
     # so the in-process figures see the collector as the site's workers do.
     gc.freeze()

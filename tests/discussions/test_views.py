@@ -651,3 +651,21 @@ def test_comment_policy_lists_numbered_rules_with_anchors(client, db):
         assert any(a.tag == "ol" for a in item.ancestors())
     anchors = [el.attrs["id"] for el in doc.iter() if el.attrs.get("id", "").startswith("rule-")]
     assert anchors == [f"rule-{rule.number}" for rule in rules]
+
+
+# No template syntax on a page ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed_in"])
+def test_article_and_permalink_pages_print_no_template_syntax(user, article, who):
+    # A comment that Django's templates do not end on its own line is printed as text (their
+    # {# #} is one line only): the reader overlay's once was, on every article page.
+    reader = Client()
+    if who == "signed_in":
+        reader.force_login(user)
+    comment = make_comment(article, body="Quiet cars are overdue.")
+    make_comment(article, parent=comment, body="They are.")
+    for url in (article.get_absolute_url(), f"/comments/{comment.pk}/"):
+        page = reader.get(url).content.decode()
+        for syntax in ("{#", "#}", "{%", "%}"):
+            assert syntax not in page, (url, syntax)

@@ -5,6 +5,7 @@ import pytest
 
 from glossary import state
 from glossary.models import Term
+from tests.factories import parse_html
 from tests.glossary.helpers import links_in, make_term
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,37 @@ def test_linking_many_texts_at_once_links_as_one_by_one():
     assert many == one_by_one
     assert used_many == used_single == {"naeronambul", "996", "tangping", "naero"}
     assert links_in(many[2]) == [("996", "996"), ("tangping", "LYING FLAT"), ("naero", "내로")]
+
+
+def test_linking_the_same_texts_again_remembers_only_what_each_state_gives():
+    # link_many remembers each text's candidates and linkings (a thread's comments are the
+    # same texts render after render); a page that used a term above the thread, or a text
+    # met twice in one page, must still get the one-by-one result.
+    make_term(term="躺平", romanisation="tangping", other_spellings="lying flat", slug="tangping")
+    make_term(term="996", romanisation="jiujiuliu", slug="996")
+    texts = ["<p>lying flat, 996</p>", "<p>nothing</p>", "<p>lying flat, 996</p>"]
+    linker = state.linker()
+
+    for used_above in (set(), {"tangping"}, set(), {"996"}, {"tangping", "996"}):
+        used_single, used_many = set(used_above), set(used_above)
+        one_by_one = [str(linker.link(text, used_single)) for text in texts]
+        many = [str(html) for html in linker.link_many(texts, used_many)]
+        assert many == one_by_one, used_above
+        assert used_many == used_single
+    assert links_in(linker.link_many(texts, {"996"})[0]) == [("tangping", "lying flat")]
+    assert links_in(linker.link_many(texts, {"996"})[2]) == []
+
+
+def test_a_link_in_an_ascii_text_keeps_it_ascii_and_reads_back_its_title():
+    make_term(term="内卷", romanisation="nèijuǎn", other_spellings="involution", slug="neijuan",
+              definition="Competition that exhausts everyone — and rewards nobody.")  # fmt: skip
+
+    (html,) = link("<p>Pure involution.</p>")
+
+    assert html.isascii()
+    (anchor,) = parse_html(html).find_all("a")
+    assert anchor.attrs["data-term"] == state.linker().targets["involution"].title
+    assert "内卷" in anchor.attrs["data-term"]
+    assert anchor.attrs["data-definition"] == (
+        "Competition that exhausts everyone — and rewards nobody."
+    )

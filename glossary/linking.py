@@ -40,9 +40,9 @@ SKIPPED_TAGS = frozenset({"a", "code", "pre", "script", "style", "textarea", "kb
 VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "source"})
 
 
-# How many texts a Linker remembers for link_many, and how many linkings: for comments of
-# ~300 characters some 10 MB at most; past that a memo starts again empty.
-TEXTS_REMEMBERED = 10_000
+# How many characters of texts and linkings a Linker remembers for link_many (a comment's
+# body may hold 10,000): a few MB at most; past that both memos start again empty.
+CHARS_REMEMBERED = 2_000_000
 _NO_CANDIDATES: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
 
@@ -127,6 +127,7 @@ class Linker:
         # What link_many remembers per text (bounded; dropped whole when full).
         self._candidates: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._linked: dict[tuple[str, frozenset[str]], tuple[Markup, frozenset[str]]] = {}
+        self._remembered_chars = 0
         self._folding = None  # the same, case-insensitive: for text whose lower() differs in length
 
     def __bool__(self) -> bool:
@@ -220,10 +221,17 @@ class Linker:
             candidates = (frozenset(found), slugs)
         else:
             candidates = _NO_CANDIDATES
-        if len(self._candidates) >= TEXTS_REMEMBERED:
-            self._candidates.clear()
+        self._remember(len(text))
         self._candidates[text] = candidates
         return candidates
+
+    def _remember(self, chars: int) -> None:
+        """Count what is about to be remembered; forget everything first when it is too much."""
+        if self._remembered_chars + chars > CHARS_REMEMBERED:
+            self._candidates.clear()
+            self._linked.clear()
+            self._remembered_chars = 0
+        self._remembered_chars += chars
 
     def _linked_once(
         self, text: str, keys: frozenset[str], slugs: frozenset[str], used: set[str]
@@ -236,8 +244,7 @@ class Linker:
             before = set(used)
             html = self._link_all(text, used, keys=list(keys))
             remembered = (html, frozenset(used - before))
-            if len(self._linked) >= TEXTS_REMEMBERED:
-                self._linked.clear()
+            self._remember(len(html))
             self._linked[state] = remembered
         html, added = remembered
         used.update(added)
@@ -287,9 +294,13 @@ class Linker:
         return False
 
     def _matches(self, chunk: str):
-        """Yield the (start, end) of the spellings in a run of text, left to right, longest
-        first, none overlapping, none inside a URL or an entity."""
+        """Yield the (start, end, spelling) of the spellings in a run of text, left to right,
+        longest first, none overlapping, none inside a URL or an entity. The spelling is the
+        match in the lower-cased run, not the match lower-cased alone: the two differ where
+        lower-casing depends on what follows (Greek Σ, final ς), and the run's is the one the
+        patterns and link_many's candidates read."""
         lowered, patterns = self._searchable(chunk)
+        folding = patterns is not self.patterns
         if patterns is self.patterns and not self._other_needs_ascii and lowered.isascii():
             patterns = self._latin_only
         found = sorted(
@@ -310,15 +321,15 @@ class Linker:
                 done = url
                 continue
             done = end
-            yield start, end
+            yield start, end, chunk[start:end].lower() if folding else lowered[start:end]
 
     def _link_text(self, chunk: str, used: set[str]) -> str:
         """Link the terms in a run of escaped text between tags."""
         out = []
         done = 0
-        for start, end in self._matches(chunk):
+        for start, end, spelling in self._matches(chunk):
             found = chunk[start:end]
-            target = self.targets.get(found.lower())
+            target = self.targets.get(spelling)
             if target is None or target.slug in used:
                 continue
             used.add(target.slug)
@@ -361,7 +372,8 @@ def _anchor(target: LinkTarget, found: str) -> str:
 
 def _ascii_attr(text: str) -> str:
     """Return the text escaped for an attribute value, every character beyond ASCII as a
-    character reference (the browser reads back the same text): a thread whose comments are
+    character reference (an HTML parser reads back the same text, C1 control characters
+    aside, which HTML reads as Windows-1252 and no term should hold): a thread whose comments are
     ASCII stays ASCII with its links, and Python joins and encodes ASCII text about three
     times faster than text holding one wider character (a term's title holds its original
     script: 0.2 ms more on the bench's 2,000-comment first page, measured)."""

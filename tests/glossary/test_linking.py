@@ -173,3 +173,35 @@ def test_a_link_in_an_ascii_text_keeps_it_ascii_and_reads_back_its_title():
     assert anchor.attrs["data-definition"] == (
         "Competition that exhausts everyone — and rewards nobody."
     )
+
+
+def test_a_spelling_is_looked_up_as_the_text_lower_cased_reads_it():
+    # "ΑΣΒ" lower-cased whole is "ασβ", but its "ΑΣ" alone is "ας" (a final sigma): the link
+    # follows the whole text's reading, the one link_many remembers its candidates by.
+    make_term(term="ασ", romanisation="as-medial", slug="medial")
+    make_term(term="ας", romanisation="as-final", slug="final")
+    linker = state.linker()
+    texts = ["<p>ΑΣΒ</p>"]
+
+    for used_above in (set(), {"final"}, {"medial"}, set()):
+        used_single, used_many = set(used_above), set(used_above)
+        one_by_one = [str(linker.link(text, used_single)) for text in texts]
+        many = [str(html) for html in linker.link_many(texts, used_many)]
+        assert many == one_by_one, used_above
+        assert used_many == used_single
+    assert links_in(linker.link(texts[0], set())) == [("medial", "ΑΣ")]
+
+
+def test_what_link_many_remembers_stays_within_its_bound(monkeypatch):
+    monkeypatch.setattr("glossary.linking.CHARS_REMEMBERED", 200)
+    make_term(term="躺平", romanisation="tangping", other_spellings="lying flat", slug="tangping")
+    linker = state.linker()
+    texts = [f"<p>comment {n}: lying flat</p>" for n in range(40)]
+
+    for _render in range(3):
+        used_single, used_many = set(), set()
+        one_by_one = [str(linker.link(text, used_single)) for text in texts]
+        assert [str(html) for html in linker.link_many(texts, used_many)] == one_by_one
+        remembered = sum(len(text) for text in linker._candidates)
+        remembered += sum(len(html) for html, _added in linker._linked.values())
+        assert remembered <= 200

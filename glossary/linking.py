@@ -124,7 +124,7 @@ class Linker:
         for spelling in other:
             slug = targets[spelling].slug
             self._key_slugs[spelling] = self._key_slugs.get(spelling, frozenset()) | {slug}
-        # What link_many remembers per text (bounded; dropped whole when full).
+        # What link and link_many remember per text (bounded; dropped whole when full).
         self._candidates: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._linked: dict[tuple[str, frozenset[str]], tuple[Markup, frozenset[str]]] = {}
         self._remembered_chars = 0
@@ -203,7 +203,8 @@ class Linker:
     def _candidates_of(self, text: str) -> tuple[frozenset[str], frozenset[str]] | None:
         """Return the keys (CJK spellings, first words of Latin ones) of the terms the text
         may use and those terms' slugs, remembered per text; None when lower-casing changes
-        its length."""
+        its length. A Latin spelling can only match where its first word is a word of the
+        text; the words come from bytes.translate and split, which run in C."""
         candidates = self._candidates.get(text)
         if candidates is not None:
             return candidates
@@ -269,27 +270,15 @@ class Linker:
         """Return whether the text may hold a use of a term not used yet: the quick test
         that spares most texts the tokenizing. It reads tags too (a false alarm costs only
         time), and never misses a use that _matches would find between them."""
-        lowered, patterns = self._searchable(text)
-        targets = self.targets
-        if patterns is not self.patterns:  # case folding changed the length: the plain way
-            for pattern in patterns:
-                for match in pattern.finditer(lowered):
-                    target = targets.get(match.group().lower())
-                    if target is not None and target.slug not in used:
-                        return True
-            return False
-        if self._other is not None and (self._other_needs_ascii or not lowered.isascii()):
-            for match in self._other.finditer(lowered):
-                target = targets.get(match.group())
-                if target is not None and target.slug not in used:
-                    return True
-        if self._latin_words:
+        candidates = self._candidates_of(text)
+        if candidates is not None:
             always = self._latin_words.get(None)
-            if always and not always <= used:
-                return True
-            words = set(lowered.encode().translate(_ASCII_WORD_BYTES).split())
-            for word in words & self._latin_keys:
-                if not self._latin_words[word] <= used:
+            return bool(always and not always <= used) or not candidates[1] <= used
+        lowered, patterns = self._searchable(text)  # case folding changed the length
+        for pattern in patterns:
+            for match in pattern.finditer(lowered):
+                target = self.targets.get(match.group().lower())
+                if target is not None and target.slug not in used:
                     return True
         return False
 

@@ -11,10 +11,9 @@ Autoescaping is on: what is already HTML (sanitized bodies, rendered forms) arri
 or Django's SafeString, both of which Jinja2 prints as they are; everything else is escaped.
 """
 
-from urllib.parse import quote
-
 import jinja2
 from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import template_localtime
@@ -30,11 +29,6 @@ def date(value, format_string: str) -> str:
     """Django's |date filter, on the value in the current time zone as Django's templates
     give it (they convert an aware datetime before the filter sees it)."""
     return django_date(template_localtime(value), format_string)
-
-
-def urlencode(value) -> str:
-    """Django's |urlencode filter: percent-encoded, "/" kept."""
-    return quote(str(value), safe="/")
 
 
 def environment(**options) -> jinja2.Environment:

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article
@@ -154,7 +154,7 @@ class ReadOnlyCommentAdmin(DecidedByActionsAdmin):
     def save_related(self, request, form, formsets, change):
         """Do nothing (see save_model)."""
 
-    @admin.display(description=_("comment"))
+    @admin.display(description=pgettext_lazy("column heading", "comment"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(120)
 
@@ -340,7 +340,7 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description=_("comment"), ordering="created_at")
+    @admin.display(description=pgettext_lazy("column heading", "comment"), ordering="created_at")
     def comment_cell(self, obj):
         review = reverse("admin:discussions_queuedcomment_review", args=[obj.pk])
         reply = ""

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_prose_editor",
     "simple_history",
+    # Shared pieces; an app for its management commands (makemessages reads Jinja2 too).
+    "core",
 ]
 
 # `make serve` (scripts/serve.sh): gunicorn listens on a Unix socket behind nginx, whose

@@ -1,5 +1,7 @@
 """In-process figures: SQL queries per page, and server render times (cache cleared each time)."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -9,8 +11,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from bench.floor import tree_floor_ms
 from bench.naive import render_naive
 from bench.report import Stopwatch, emit, p50, percentile, progress
+from discussions import selectors
+from discussions.layout import lay_out
 from discussions.models import Comment
-from discussions.pages import thread_fragment
+from discussions.pages import render_thread, thread_fragment
 from discussions.sorts import Sort
 from notifications.events import recount_unread
 from notifications.models import Kind, Notification
@@ -129,6 +133,26 @@ def first_page_times(discussions) -> None:
         )
 
 
+def tree_stages(article) -> dict[str, float]:
+    """Return the median ms of each stage of the whole tree's render (the rows' read, the
+    layout, the join), each stage timed on its own over the settings in force."""
+    sort = Sort.BEST
+    samples = {"rows": [], "layout": [], "join": []}
+    for run in range(WARM_UP + WHOLE_TREE_RUNS):
+        started = time.perf_counter()
+        rows = selectors.tree_rows(article, None, sort=sort)
+        read = time.perf_counter()
+        layout = lay_out(rows)
+        laid_out = time.perf_counter()
+        render_thread(layout, sort=sort).encode()
+        joined = time.perf_counter()
+        if run >= WARM_UP:
+            samples["rows"].append((read - started) * 1000)
+            samples["layout"].append((laid_out - read) * 1000)
+            samples["join"].append((joined - laid_out) * 1000)
+    return {stage: p50(values) for stage, values in samples.items()}
+
+
 def whole_tree(discussions) -> None:
     """Time the whole 2,000-comment tree: the site's renderer without caps, and the baseline."""
     article = discussions[2_000].article
@@ -147,6 +171,7 @@ def whole_tree(discussions) -> None:
                 continue
             with fast:
                 fragment = thread_fragment(article, sort="best", page=1)
+        stages = tree_stages(article)
     rendered = len(fragment.comment_ids)
     progress("naive baseline (one query per comment's replies, recursive include)")
     naive = Stopwatch()
@@ -186,6 +211,20 @@ def whole_tree(discussions) -> None:
         tree_ms=fast_p50,
         floor_ms=floor_ms,
     )
+    # Where the time goes: the same render taken apart, each stage timed on its own.
+    rest = fast_p50 - sum(stages.values())
+    how = {
+        "rows": "discussions.selectors.tree_rows: the page's one query of its rows, fetched",
+        "layout": "discussions.layout.lay_out over those rows",
+        "join": "discussions.pages.render_thread, its HTML encoded to UTF-8",
+    }
+    for stage, ms in stages.items():
+        emit(f"render_whole_tree_2000_{stage}_p50", ms, "ms", of_floor=ms / floor_ms,
+             how=how[stage])  # fmt: skip
+    rest = max(rest, 0.0)
+    emit("render_whole_tree_2000_rest_p50", rest, "ms", of_floor=rest / floor_ms,
+         how="the whole tree's p50 less the three stages: cache lookups and writes, the "
+         "editors' picks query, the fragment")  # fmt: skip
     emit(
         "render_whole_tree_2000_naive_p50",
         naive_p50,

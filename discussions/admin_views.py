@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from discussions import selectors
-from discussions.layout import build_nodes, lay_out
+from discussions.layout import lay_out
 from discussions.models import (
     Comment,
     CommentRevision,
@@ -77,23 +77,18 @@ class ReviewForm(forms.Form):
 
 
 def thread_rows(comment, *, viewer) -> list:
-    """Return the discussion rows around the comment, for the thread renderer: its ancestors,
-    itself and its replies (selectors.subtree_rows), and up to SIBLINGS_AROUND siblings on
-    each side (without their replies)."""
-    sort = Sort.OLDEST
-    rows = selectors.subtree_rows(comment, sort=sort, viewer=viewer)
-    if comment.parent_id is None:
-        return rows
-    siblings = Comment.objects.filter(parent_id=comment.parent_id).exclude(pk=comment.pk)
-    before = siblings.filter(lft__lt=comment.lft).order_by("-lft").values("pk")
-    after = siblings.filter(lft__gt=comment.lft).order_by("lft").values("pk")
-    near = list(before[:SIBLINGS_AROUND].union(after[:SIBLINGS_AROUND], all=True))
-    if not near:
-        return rows
-    sibling_rows = selectors.rows_queryset(sort=sort, viewer=viewer).filter(
-        pk__in=[row["pk"] for row in near]
-    )
-    return rows + list(sibling_rows)
+    """Return the discussion rows around the comment, for the thread renderer, in one read
+    (selectors.subtree_rows): its ancestors, itself and its replies, and up to
+    SIBLINGS_AROUND siblings on each side (without their replies)."""
+    near = []
+    if comment.parent_id is not None:
+        siblings = Comment.objects.filter(parent_id=comment.parent_id).exclude(pk=comment.pk)
+        before = siblings.filter(lft__lt=comment.lft).order_by("-lft").values("pk")
+        after = siblings.filter(lft__gt=comment.lft).order_by("lft").values("pk")
+        near = [
+            row["pk"] for row in before[:SIBLINGS_AROUND].union(after[:SIBLINGS_AROUND], all=True)
+        ]
+    return selectors.subtree_rows(comment, sort=Sort.OLDEST, viewer=viewer, also=near)
 
 
 def review_context(model_admin, request, comment, form) -> dict:
@@ -101,7 +96,7 @@ def review_context(model_admin, request, comment, form) -> dict:
     its author's recent comments and sanctions in force."""
     sort = Sort.OLDEST
     rows = thread_rows(comment, viewer=request.user)
-    layout = lay_out(build_nodes(rows), sort=sort, focus_id=comment.pk, base_level=comment.level)
+    layout = lay_out(rows, focus_id=comment.pk, base_level=comment.level)
     author = comment.author
     recent = sanctions = ()
     if author is not None:

@@ -58,6 +58,11 @@ RENDERED_FIELDS = frozenset(
 REFRESH_BATCH = 2_000
 
 
+def stored_body(pieces: str) -> str:
+    """Return the body (sanitized HTML) among a comment's stored pieces (Comment.markup)."""
+    return pieces.split(HOLE, BODY + 1)[BODY]
+
+
 def _clean(text: str) -> str:
     """Return the text without HOLE (no stored text may hold it: it separates the pieces)."""
     return text.replace(HOLE, "")

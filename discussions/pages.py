@@ -31,7 +31,7 @@ from discussions import markup, selectors
 from discussions.forms import CommentForm
 from discussions.jinja import ago
 from discussions.jinja import more_replies_phrase as more_replies
-from discussions.layout import build_nodes, lay_out
+from discussions.layout import CLOSE, CONTINUES, OPEN, REPLIES, lay_out
 from discussions.mentions import render_body
 from discussions.models import Comment, Sanction, edit_window_open
 from discussions.services import CommentRejected, comment_submit
@@ -110,11 +110,13 @@ class Fragment:
         return deflated
 
 
-def render_thread(layout, *, sort: Sort, focus_id=None) -> str:
+def render_thread(layout, *, sort: Sort, focus_id=None, bodies=None) -> str:
     """Return the HTML of a laid-out discussion, the same for every reader: the markup every
     comment shares (markup.structure) filled with each comment's stored pieces and what a
     stored comment cannot know — the focus, the age on this render's clock, the vote counts,
     the sort.
+
+    bodies: comment id -> the body to show instead of the stored one (the glossary's links).
 
     A plain str, though it is safe HTML (every piece was rendered with autoescaping on): the
     article page splices it in as it is, and wrapping 3 MB in Markup copied it (16 ms for a
@@ -131,38 +133,43 @@ def render_thread(layout, *, sort: Sort, focus_id=None) -> str:
     m0, m1, m2, m3, m4 = frame.more
     author, time, exact = markup.AUTHOR, markup.TIME, markup.EXACT_TIME
     edited, extras, body, fate = markup.EDITED, markup.EXTRAS, markup.BODY, markup.FATE
+    ID, LEVEL, PIECES, CREATED_MS, UPVOTES, DOWNVOTES, SHOWN = (
+        selectors.ID, selectors.LEVEL, selectors.PIECES, selectors.CREATED_MS,
+        selectors.UPVOTES, selectors.DOWNVOTES, selectors.SHOWN,
+    )  # fmt: skip
+    hole = markup.HOLE
+    bodies = bodies or {}
     now_ms = int(timezone.now().timestamp() * 1000)
     sort_q = sort.value  # a TextChoices value: nothing to escape
     out = []
     add = out.append
     extend = out.extend
-    for step in layout.steps:
-        node = step.node
-        kind = step.kind
-        pk = str(node.id)
-        if kind == "open":
-            p = node.pieces
-            age = ago(node.created_ms, now_ms, language)
-            level = str(node.level)
-            if node.shown:
-                focus = frame.focus if node.id == focus_id else ""
+    for kind, row, detail in layout.steps:
+        pk = str(row[ID])
+        if kind == OPEN:
+            p = row[PIECES].split(hole)
+            age = ago(row[CREATED_MS], now_ms, language)
+            level = str(row[LEVEL])
+            if row[SHOWN]:
+                focus = frame.focus if row[ID] == focus_id else ""
+                text = bodies.get(row[ID], p[body])
                 extend((item_open, k0, focus, k1, pk, k2, level, k3, pk, k4, pk, k5,
                         p[author], k6, pk, k7, p[time], k8, p[exact], k9, age, k10,
-                        p[edited], k11, p[extras], k12, p[body], k13, pk, k14, str(node.up),
-                        k15, pk, k16, str(node.down), k17, pk, k18, sort_q, k19, pk, k20,
+                        p[edited], k11, p[extras], k12, text, k13, pk, k14, str(row[UPVOTES]),
+                        k15, pk, k16, str(row[DOWNVOTES]), k17, pk, k18, sort_q, k19, pk, k20,
                         pk, k21, pk, k22))  # fmt: skip
             else:
                 extend((item_open, h0, pk, h1, level, h2, p[time], h3, age, h4, p[fate], h5))
-            if step.has_replies:
+            if detail == REPLIES:
                 extend((r0, pk, r1, pk, r2))
-            elif step.continues:
+            elif detail == CONTINUES:
                 extend((c0, pk, c1, sort_q, c2, pk, c3))
             else:
                 add(item_close)
-        elif kind == "close":
+        elif kind == CLOSE:
             add(replies_close)
         else:
-            extend((m0, pk, m1, sort_q, m2, pk, m3, more_replies(step.remaining, language), m4))
+            extend((m0, pk, m1, sort_q, m2, pk, m3, more_replies(detail, language), m4))
     return "".join(out)
 
 
@@ -254,14 +261,14 @@ def _page_rows(article, *, sort: Sort, page: int, viewer) -> tuple[list, int, in
 
 def _render(article, *, sort: Sort, page: int, viewer, links=None) -> Fragment:
     rows, page, pages = _page_rows(article, sort=sort, page=page, viewer=viewer)
-    layout = lay_out(build_nodes(rows), sort=sort)
+    layout = lay_out(rows)
+    bodies = None
     if links is not None:
         # In page order, so each term links at its first use; the stored HTML stays as it is.
-        nodes = [step.node for step in layout.steps if step.kind == "open" and step.node.shown]
-        bodies = links.link_many([n.pieces[markup.BODY] for n in nodes])
-        for node, html in zip(nodes, bodies, strict=True):
-            node.pieces[markup.BODY] = html
-    html = render_thread(layout, sort=sort).encode()
+        shown = layout.opened()
+        linked = links.link_many([markup.stored_body(row[selectors.PIECES]) for row in shown])
+        bodies = {row[selectors.ID]: html for row, html in zip(shown, linked, strict=True)}
+    html = render_thread(layout, sort=sort, bodies=bodies).encode()
     return Fragment(html, layout.rendered_ids, page, pages, layout.owners,
                     selectors.featured_comments(article))  # fmt: skip
 
@@ -558,7 +565,7 @@ def landing_page(article, comment, *, sort: Sort | str, viewer=None) -> int | No
     rows = selectors.tree_rows(
         article, [comment.tree_id], sort=sort, viewer=viewer, shape_only=True
     )
-    if comment.pk in lay_out(build_nodes(rows), sort=sort).rendered_ids:
+    if comment.pk in lay_out(rows).rendered_ids:
         return number
     return None
 
@@ -583,7 +590,7 @@ def permalink_context(request, comment) -> dict | None:
     sort = Sort.parse(request.GET.get("sort"))
     user = request.user
     rows = selectors.subtree_rows(comment, sort=sort, viewer=user)
-    layout = lay_out(build_nodes(rows), sort=sort, focus_id=comment.pk, base_level=comment.level)
+    layout = lay_out(rows, focus_id=comment.pk, base_level=comment.level)
     if comment.pk not in layout.rendered_ids:
         return None
     state = None

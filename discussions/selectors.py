@@ -1,8 +1,9 @@
 """Reads of discussions: every query a discussion page makes, on the database the router picks.
 
-Rows come back as plain tuples in tree pre-order (tree_id, lft); discussions.layout turns them
-into a page. What a reader may see (`shown_to_q`), how a sort orders (`Sort.score`) and how an
-author is named (`author_name`) are asked of their one definition, in SQL where they are used.
+Rows come back as plain tuples in their sort's order (Sort.order_by(), the one spelling of
+each sort: PostgreSQL orders, Python never does); discussions.layout nests them into a page in
+that order. What a reader may see (`shown_to_q`), how a sort orders and how an author is named
+(`author_name`) are asked of their one definition, in SQL where they are used.
 """
 
 import functools
@@ -29,13 +30,16 @@ from core.prepared import PreparedQuery
 from discussions.models import Comment, Flag, Vote, author_name, shown_to_q
 from discussions.sorts import Sort
 
-# One row of a discussion: its place, its stored markup (discussions.markup), what fills the
-# markup's holes (age, vote counts) and what orders it. No join: the markup already holds the
-# author's name, the quote and the placeholder's rule.
+# One row of a discussion: its place, its stored markup (discussions.markup) and what fills
+# the markup's holes (age, vote counts). No join: the markup already holds the author's name,
+# the quote and the placeholder's rule. Nothing orders it but the query's ORDER BY.
 ROW_FIELDS = (
     "id", "parent_id", "level", "pieces", "created_ms", "upvotes", "downvotes", "author_id",
-    "score", "shown",
+    "shown",
 )  # fmt: skip
+ID, PARENT_ID, LEVEL, PIECES, CREATED_MS, UPVOTES, DOWNVOTES, AUTHOR_ID, SHOWN = range(
+    len(ROW_FIELDS)
+)
 
 
 class EpochMs(Func):
@@ -53,7 +57,7 @@ def _epoch_ms(field: str):
 
 
 def rows_queryset(*, sort: Sort | str, viewer, shape_only: bool = False):
-    """Return the comments as ROW_FIELDS rows, with the sort's score and whether this viewer
+    """Return the comments as ROW_FIELDS rows in the sort's order, with whether this viewer
     sees each one (hidden rows still hold their visible replies' places).
 
     shape_only: each row's markup read as "" — enough to lay the rows out (which comments a
@@ -63,10 +67,9 @@ def rows_queryset(*, sort: Sort | str, viewer, shape_only: bool = False):
         Comment.objects.annotate(
             pieces=Value("") if shape_only else F("markup"),
             created_ms=_epoch_ms("created_at"),
-            score=sort.score if sort.score is not None else Value(0.0),
             shown=ExpressionWrapper(shown_to_q(viewer), output_field=BooleanField()),
         )
-        .order_by("tree_id", "lft")
+        .order_by(*sort.order_by())
         .values_list(*ROW_FIELDS)
     )
 
@@ -165,7 +168,8 @@ def tree_rows(
     shape_only: bool = False,
 ) -> list[tuple]:
     """Return the ROW_FIELDS rows of the article's comments in these trees (None: in all of
-    them, as when the discussion fits one page), in pre-order (shape_only: rows_queryset's)."""
+    them, as when the discussion fits one page), in the sort's order (shape_only:
+    rows_queryset's)."""
     sort = Sort(sort)
     kind = _viewer_kind(viewer)
     values = {"article": article.pk}
@@ -178,16 +182,19 @@ def tree_rows(
     return query.rows(**values)
 
 
-def subtree_rows(comment, *, sort: Sort, viewer=None):
-    """Return the rows of the comment's ancestors, itself and its descendants, in pre-order."""
+def subtree_rows(comment, *, sort: Sort, viewer=None, also=()):
+    """Return the rows of the comment's ancestors, itself and its descendants, and of the
+    comments of the same tree whose ids are in `also`, in the sort's order: one query."""
+    # Ancestors enclose the comment; descendants lie inside it.
+    around = Q(lft__lte=comment.lft, rght__gte=comment.rght) | Q(
+        lft__gt=comment.lft, rght__lt=comment.rght
+    )
+    if also:
+        around |= Q(pk__in=list(also))
     return list(
         rows_queryset(sort=sort, viewer=viewer)
         .filter(tree_id=comment.tree_id, article_id=comment.article_id)
-        # Ancestors enclose the comment; descendants lie inside it.
-        .filter(
-            Q(lft__lte=comment.lft, rght__gte=comment.rght)
-            | Q(lft__gt=comment.lft, rght__lt=comment.rght)
-        )
+        .filter(around)
     )
 
 

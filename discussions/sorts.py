@@ -1,9 +1,9 @@
 """The discussion's sort orders, each defined once.
 
 A sort is a score (a SQL expression over the comment's vote counters, or none) and the
-direction of time among equal scores. PostgreSQL computes the score: it orders the top-level
-comments by it, and hands it back with every row so that replies are ordered in Python by the
-very same values. No sort is spelled twice.
+direction of time among equal scores, spelled once as an ORDER BY (Sort.order_by): PostgreSQL
+orders the top-level comments by it and every read of a discussion's rows, whose replies the
+layout then keeps in the order they arrive (discussions.layout). Python orders nothing.
 """
 
 from django.db import models
@@ -76,12 +76,6 @@ class Sort(models.TextChoices):
         if self.score is None:
             return [time, ident]
         return [self.score.desc(), time, ident]
-
-    def key(self):
-        """Return the Python sort key over (score, created epoch ms, id), the values the SQL
-        ordering uses: ascending order of the key is the SQL order."""
-        sign = -1 if self.newest_first else 1
-        return lambda node: (-node.score, sign * node.created_ms, sign * node.id)
 
 
 _SCORES = {

@@ -266,3 +266,29 @@ def test_tree_rows_take_tree_ids_beyond_the_small_integer_range(article):
     Comment.objects.filter(pk=comment.pk).update(tree_id=40_000)
 
     assert [row[0] for row in tree_rows(article, [40_000, 7], sort="best")] == [comment.pk]
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest"])
+def test_replies_and_top_level_follow_the_same_order_within_a_millisecond(client, article, sort):
+    # Within one millisecond, the later-posted row gets the earlier moment: replies and
+    # top-level comments must both follow the moment, to the microsecond, as the one SQL
+    # ordering does (replies once followed a Python key cut to milliseconds, then ids).
+    moment = timezone.now().replace(microsecond=500_000) - timedelta(hours=1)
+    root = make_comment(article)
+    Comment.objects.filter(pk=root.pk).update(created_at=moment - timedelta(minutes=5))
+    first_reply, second_reply = (make_comment(article, parent=root) for _ in range(2))
+    first_top, second_top = (make_comment(article) for _ in range(2))
+    for first, second in ((first_reply, second_reply), (first_top, second_top)):
+        Comment.objects.filter(pk=first.pk).update(created_at=moment + timedelta(microseconds=300))
+        Comment.objects.filter(pk=second.pk).update(created_at=moment)
+    markup.refresh([root.pk, first_reply.pk, second_reply.pk, first_top.pk, second_top.pk])
+    article_touch(article_id=article.pk)
+
+    siblings = sibling_lists(client.get(article.get_absolute_url(), {"sort": sort}))
+
+    older = [second_reply.pk, first_reply.pk]
+    older_top = [second_top.pk, first_top.pk]
+    expected = older if sort == "oldest" else older[::-1]
+    expected_top = older_top if sort == "oldest" else older_top[::-1]
+    assert siblings[root.pk] == expected
+    assert [pk for pk in siblings[None] if pk != root.pk] == expected_top

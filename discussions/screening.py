@@ -52,6 +52,8 @@ class Verdict:
     rule_number: int | None = None
     retry_after: int | None = None  # seconds, for rate limits
     status: int = 400
+    # The policy rule cited (its id: numbers change between policy versions), if any.
+    rule_id: int | None = None
 
 
 def conf(name: str):
@@ -98,6 +100,7 @@ def contains_phrase(text: str, phrase: str) -> bool:
 @dataclass(frozen=True)
 class _Entry:
     phrase: str
+    rule_id: int | None
     rule_number: int | None
     rule_title: str | None
 
@@ -120,15 +123,15 @@ class _WordList:
 
 
 @lru_cache(maxsize=8)
-def _compiled(rows: tuple[tuple[str, int | None, str | None], ...]) -> _WordList:
+def _compiled(rows: tuple[tuple[str, int | None, int | None, str | None], ...]) -> _WordList:
     """Return the list compiled: normalized and compiled once per distinct content of the list
     (the rows are read on every screening, so an editor's change applies to the next comment
     in every process, as before)."""
     entries, patterns = [], []
-    for phrase, number, title in rows:
+    for phrase, rule_id, number, title in rows:
         pattern = cjk.phrase_pattern(phrase)
         if pattern is not None:
-            entries.append(_Entry(phrase, number, title))
+            entries.append(_Entry(phrase, rule_id, number, title))
             patterns.append(pattern)
     any_entry = cjk.list_patterns(entry.phrase for entry in entries)
     return _WordList(tuple(entries), tuple(patterns), any_entry)
@@ -145,7 +148,7 @@ _STARTS = tuple(STAND_IN_NOW + timedelta(seconds=n) for n in (1, 2, 3))
 _WORDS = PreparedQuery(
     ScreeningWord,
     lambda: ScreeningWord.objects.order_by("kind", "phrase").values_list(
-        "kind", "phrase", "rule__number", "rule__title"
+        "kind", "phrase", "rule_id", "rule__number", "rule__title"
     ),
 )
 
@@ -385,12 +388,13 @@ def _word_verdict(sub: Submission, kind: str) -> Verdict | None:
             ).format(number=number, title=entry.rule_title)
         else:
             message = _("This comment uses language our Comment Policy does not allow.")
-        return Verdict(REJECT, "banned_word", message, number)
+        return Verdict(REJECT, "banned_word", message, number, rule_id=entry.rule_id)
     return Verdict(
         HOLD,
         "suspect_word",
         _("This comment will appear once a moderator has checked its wording."),
         number,
+        rule_id=entry.rule_id,
     )
 
 

@@ -208,8 +208,8 @@ def comment_post(
 def _log_hold(comment: Comment, verdict, *, note: str) -> None:
     """Log a screening hold like a flag hold: automatic, citing the rule when there is one."""
     rule = None
-    if verdict.rule_number is not None:
-        rule = PolicyRule.objects.filter(number=verdict.rule_number).first()
+    if verdict.rule_id is not None:
+        rule = PolicyRule.objects.filter(pk=verdict.rule_id).first()
     log_action(
         action=ModerationAction.Action.HOLD,
         comment=comment,

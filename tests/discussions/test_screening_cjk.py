@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discussions import screening
-from discussions.models import Comment, RejectedComment, ScreeningWord
+from discussions.models import Comment, ModerationAction, RejectedComment, ScreeningWord
 from discussions.services import comment_submit
 from tests.factories import make_comment, make_screening_word, parse_html, policy_rule
 
@@ -357,6 +357,18 @@ def test_submitted_comment_in_separated_jamo_is_held_when_suspect(user, article)
     comment = comment_submit(article=article, author=user, body="우리 부장님 ㄲ.ㅗ.ㄴ.ㄷ.ㅐ 같아")
 
     assert comment.status == Comment.Status.PENDING
+
+
+def test_a_screening_hold_is_logged_citing_the_words_rule(user, article):
+    make_screening_word("꼰대", kind=SUSPECT, rule_number=4)
+
+    comment = comment_submit(article=article, author=user, body="우리 부장님 꼰대 같아")
+
+    hold = ModerationAction.objects.get(comment=comment)
+    assert hold.action == ModerationAction.Action.HOLD
+    assert hold.moderator is None
+    assert hold.rule == policy_rule(4)
+    assert hold.rule_number == 4
 
 
 def test_an_edit_to_a_disguised_entry_is_rejected(user, article):

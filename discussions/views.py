@@ -75,7 +75,9 @@ def permalink(request, pk):
         # A removed or deleted comment names no author anywhere on its page.
         "show_author": comment.is_in_discussion(),
         "form": CommentForm(initial={"parent": comment.pk}),
-        "can_reply": comment.is_visible() and article.accepts_comments(),
+        # As the posting service asks of a parent (comment_submit), so the form never offers
+        # what it would refuse, nor hides what it takes (a reply to a comment under review).
+        "can_reply": comment.is_in_discussion() and article.accepts_comments(),
     }
     return render(request, "discussions/permalink.html", context)
 

@@ -400,6 +400,26 @@ def test_permalink_shows_comment_with_its_ancestors_nested_and_its_replies(clien
     assert enclosing_comment_id(comments[second_reply.pk]) == focus.pk
 
 
+def test_permalink_offers_a_reply_where_the_service_takes_one(signed_in, user, article):
+    pending = make_comment(article, author=user)
+    set_comment_status(pending, Comment.Status.PENDING)
+    removed = make_comment(article)
+    set_comment_status(removed, Comment.Status.REMOVED)
+
+    own_pending = parse_html(signed_in.get(f"/comments/{pending.pk}/").content)
+    gone = parse_html(signed_in.get(f"/comments/{removed.pk}/").content)
+
+    # The author sees their comment awaiting review, and may answer it as on the article page.
+    assert own_pending.find(id="reply") is not None
+    assert gone.find(id="reply") is None
+    response = signed_in.post(comments_url(article), {"body": "An addendum.", "parent": pending.pk})
+    assert response.status_code == 302
+    assert Comment.objects.get(parent=pending).body == "An addendum."
+    response = signed_in.post(comments_url(article), {"body": "Too late.", "parent": removed.pk})
+    assert response.status_code == 409
+    assert not Comment.objects.filter(parent=removed).exists()
+
+
 def test_permalink_of_unknown_comment_is_404(client, db):
     assert client.get("/comments/987654321/").status_code == 404
 

@@ -18,7 +18,14 @@ from accounts.confusables import skeleton
 from accounts.models import ReservedName, User
 from accounts.signals import public_name_changed
 from discussions import markup
-from discussions.models import Comment, CommentRevision, Flag, RejectedComment, Vote
+from discussions.models import (
+    IN_DISCUSSION,
+    Comment,
+    CommentRevision,
+    Flag,
+    RejectedComment,
+    Vote,
+)
 from discussions.services.posting import article_touch, lock_author
 from discussions.services.votes import lock_vote
 from notifications.events import recount_unread
@@ -235,9 +242,7 @@ def user_delete(*, user) -> None:
         OutgoingMail.objects.filter(to_them).delete()
 
         mine = Comment.objects.filter(pk__in=own_ids)
-        mine.filter(status__in=[Comment.Status.VISIBLE, Comment.Status.PENDING]).update(
-            status=Comment.Status.DELETED
-        )
+        mine.filter(status__in=IN_DISCUSSION).update(status=Comment.Status.DELETED)
         mine.update(
             author=None,
             body="",

@@ -293,7 +293,7 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
             .filter(Q(status=Comment.Status.PENDING) | Q(Exists(open_flags)))
             .annotate(
                 open_flag_count=count(open_flags.order_by().values("comment")),
-                author_visible=count(authored.filter(status=Comment.Status.VISIBLE)),
+                author_visible=count(authored.visible_to(None)),
                 author_removed=count(
                     authored.filter(status__in=[Comment.Status.REMOVED, Comment.Status.SPAM])
                 ),

@@ -130,7 +130,8 @@ def discussion_counts(article_id: int, version: int) -> tuple[int, int, float]:
     if known is not None and known[0] == version:
         return known
     last_comment = (
-        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.VISIBLE)
+        Comment.objects.visible_to(None)
+        .filter(article_id=OuterRef("pk"))
         .order_by()
         .values("article_id")
         .annotate(last=Max("created_at"))

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from articles.models import SourceComment
 from discussions.jinja import iso_ms, when
-from discussions.models import Comment, author_name
+from discussions.models import IN_DISCUSSION, Comment, author_name
 from discussions.profiles import ProfilePaths
 
 HOLE = "\x1f"
@@ -149,7 +149,7 @@ def _render(values: dict, paths: _Paths, macros) -> str:
         ),
     }
     status = values["status"]
-    stands = status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
+    stands = status in IN_DISCUSSION  # as Comment.is_in_discussion asks
     pieces = {
         "author": str(macros.author(c)) if stands else "",
         "time": c["created_iso"],

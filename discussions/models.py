@@ -256,7 +256,7 @@ class Comment(MPTTModel):
     def is_in_discussion(self) -> bool:
         """Return whether it still stands in the discussion, shown or awaiting review (not
         removed, spam or deleted): its author may still change it, readers may reply to it."""
-        return self.status in (self.Status.VISIBLE, self.Status.PENDING)
+        return self.status in IN_DISCUSSION
 
     def takes_reactions(self) -> bool:
         """Return whether readers may vote on it or flag it at all: a visible comment of a
@@ -283,6 +283,10 @@ class Comment(MPTTModel):
     def is_deletable_by(self, user) -> bool:
         return user.is_authenticated and user.pk == self.author_id and self.is_in_discussion()
 
+
+# The statuses of a comment that still stands in the discussion (Comment.is_in_discussion),
+# for what asks it of a status alone (stored markup, queries).
+IN_DISCUSSION = (Comment.Status.VISIBLE, Comment.Status.PENDING)
 
 # mptt gives every tree model that lacks one an index on (tree_id, lft); the comments keep no
 # index on lft (see Meta.indexes), so it is taken out again.

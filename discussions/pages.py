@@ -533,7 +533,7 @@ def landing_url(user, article, comment, *, sort: Sort | str) -> str:
     public page for a visible comment, the author's own view for a held one), else its
     permalink. Found from the page trees and the comment's own tree, without rendering."""
     sort = Sort(sort)
-    viewer = None if comment.status == Comment.Status.VISIBLE else user
+    viewer = None if comment.is_visible() else user
     page = landing_page(article, comment, sort=sort, viewer=viewer)
     if page is None:
         return f"{comment.get_absolute_url()}?sort={sort.value}#comment-{comment.pk}"

@@ -201,7 +201,8 @@ def subtree_rows(comment, *, sort: Sort, viewer=None, also=()):
 _FEATURED = PreparedQuery(
     Comment,
     lambda article: (
-        Comment.objects.filter(article_id=article, is_featured=True, status=Comment.Status.VISIBLE)
+        Comment.objects.visible_to(None)
+        .filter(article_id=article, is_featured=True)
         .order_by("-featured_at")
         .values_list(
             "id",

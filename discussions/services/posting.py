@@ -113,7 +113,8 @@ def article_touch(*, article_id: int, count_change: int | None = None) -> None:
         )
         return
     visible = (
-        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.VISIBLE)
+        Comment.objects.visible_to(None)
+        .filter(article_id=OuterRef("pk"))
         .order_by()
         .values("article_id")
         .annotate(n=Count("pk"))
@@ -200,7 +201,7 @@ def comment_post(
             # (current): mptt's save would read the parent once more first.
             comment.insert_at(parent, position="last-child", refresh_target=False)
         comment.save()
-        article_touch(article_id=article.pk, count_change=int(status == Comment.Status.VISIBLE))
+        article_touch(article_id=article.pk, count_change=int(comment.is_visible()))
         signals.comment_published.send(Comment, comment=comment)
     return comment
 

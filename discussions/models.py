@@ -450,12 +450,8 @@ class Sanction(models.Model):
         return self.lifted_at is not None
 
     def is_in_force(self, now=None) -> bool:
-        """Return whether it applies now (the same rule as SanctionQuerySet.in_force)."""
-        if self.lifted_at is not None:
-            return False
-        return self.kind == self.Kind.BAN or (
-            self.until is not None and self.until > (now or timezone.now())
-        )
+        """Return whether it applies now, as SanctionQuerySet.in_force says (one query)."""
+        return Sanction.objects.in_force(now).filter(pk=self.pk).exists()
 
 
 class ModerationAction(models.Model):

@@ -386,6 +386,28 @@ def test_lifting_a_sanction_in_the_admin_lets_the_reader_post_again(moderator):
     assert posted.status_code == 302
 
 
+def test_a_sanctions_page_offers_lifting_only_while_it_is_in_force(moderator):
+    reader = make_user()
+    now = timezone.now()
+    ban = Sanction.objects.create(user=reader, kind=Sanction.Kind.BAN)
+    running = Sanction.objects.create(
+        user=reader, kind=Sanction.Kind.SUSPENSION, until=now + timedelta(days=2)
+    )
+    over = Sanction.objects.create(
+        user=reader, kind=Sanction.Kind.SUSPENSION, until=now - timedelta(minutes=1)
+    )
+    lifted = Sanction.objects.create(user=reader, kind=Sanction.Kind.BAN, lifted_at=now)
+    client = as_user(moderator)
+
+    def offers_lifting(sanction) -> bool:
+        page = client.get(f"/admin/discussions/sanction/{sanction.pk}/change/")
+        assert page.status_code == 200
+        return parse_html(page.content).find(cls="sanction-lift-form") is not None
+
+    assert offers_lifting(ban) and offers_lifting(running)
+    assert not offers_lifting(over) and not offers_lifting(lifted)
+
+
 # The Moderators group's permissions -----------------------------------------------------
 
 

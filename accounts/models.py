@@ -16,6 +16,12 @@ def public_name(*, display_name: str, username: str) -> str:
     return display_name or username
 
 
+def may_sanction(moderator, account) -> bool:
+    """Return whether the moderator (None: the site itself) may suspend or ban the account:
+    a staff account only a superuser may."""
+    return not account.is_staff or (moderator is not None and moderator.is_superuser)
+
+
 class UserQuerySet(models.QuerySet):
     def with_email(self, address: str):
         """Return the accounts whose address is this one, compared case-insensitively (the

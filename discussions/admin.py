@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
+from accounts.models import may_sanction
 from articles.models import Article
 from core.admin import AppendOnlyAdmin, DecidedByActionsAdmin
 from discussions.models import (
@@ -504,7 +505,7 @@ class SanctionForm(forms.ModelForm):
                 ),
                 code="unknown_user",
             )
-        if user.is_staff and not (self.moderator and self.moderator.is_superuser):
+        if not may_sanction(self.moderator, user):
             raise forms.ValidationError(
                 _("Only a superuser can sanction a staff account."), code="staff_target"
             )

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import may_sanction
 from discussions import markup, signals
 from discussions.models import (
     Comment,
@@ -193,7 +194,7 @@ def user_sanction(
     staff account."""
     if rule is None:
         raise ModerationError(_("A sanction needs the rule it applies."), code="no_rule")
-    if user.is_staff and not (moderator is not None and moderator.is_superuser):
+    if not may_sanction(moderator, user):
         raise ModerationError(
             _("Only a superuser can sanction a staff account."), code="staff_target", status=403
         )

@@ -16,6 +16,12 @@ def public_name(*, display_name: str, username: str) -> str:
     return display_name or username
 
 
+def shows_profile(*, username: str | None, is_active: bool | None) -> bool:
+    """Return whether an author's name links to their profile: an account's (a guest has
+    none) that is active, the accounts UserQuerySet.with_profile gives the profile page."""
+    return bool(username) and bool(is_active)
+
+
 def may_sanction(moderator, account) -> bool:
     """Return whether the moderator (None: the site itself) may suspend or ban the account:
     a staff account only a superuser may."""
@@ -23,6 +29,10 @@ def may_sanction(moderator, account) -> bool:
 
 
 class UserQuerySet(models.QuerySet):
+    def with_profile(self):
+        """Return the accounts that have a public profile page (shows_profile): active ones."""
+        return self.filter(is_active=True)
+
     def with_email(self, address: str):
         """Return the accounts whose address is this one, compared case-insensitively (the
         way the unique constraint compares them, so the lookup uses its index)."""
@@ -98,6 +108,11 @@ class User(AbstractUser):
         return (
             self.is_active and self.is_staff and self.has_perm("discussions.change_queuedcomment")
         )
+
+    @property
+    def has_profile(self) -> bool:
+        """Return whether others see a profile page of this account (shows_profile)."""
+        return shows_profile(username=self.username, is_active=self.is_active)
 
     @property
     def is_deleted(self) -> bool:

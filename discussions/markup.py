@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from markupsafe import Markup, escape
 
+from accounts.models import shows_profile
 from articles.models import SourceComment
 from discussions.jinja import iso_ms, when
 from discussions.models import IN_DISCUSSION, Comment, author_name
@@ -133,7 +134,9 @@ def _render(values: dict, paths: _Paths, macros) -> str:
             guest_name=values["guest_name"] or "",
         ),
         # The author's profile; none for a guest or an inactive account.
-        "profile": paths.profiles(username) if username and values["author__is_active"] else "",
+        "profile": paths.profiles(username)
+        if shows_profile(username=username, is_active=values["author__is_active"])
+        else "",
         "created_iso": iso_ms(_ms(values["created_at"])),
         "created_exact": str(when(_ms(values["created_at"]), zone)),
         "edited_exact": str(when(_ms(values["edited_at"]), zone)) if values["edited_at"] else "",

@@ -120,7 +120,7 @@ def _accounts(names: list[str]) -> dict:
         return {}
     users = list(
         get_user_model()
-        .objects.filter(is_active=True)
+        .objects.with_profile()  # a mention links to the profile
         .alias(upper_name=Upper("username"))
         .filter(upper_name__in=[Upper(Value(name)) for name in names])
         .order_by("pk")

@@ -104,7 +104,7 @@ def sanction_note(account, *, viewer) -> Sanction | None:
 
 @require_safe
 def profile(request, username):
-    account = get_object_or_404(get_user_model(), username=username, is_active=True)
+    account = get_object_or_404(get_user_model().objects.with_profile(), username=username)
     comments = profile_comments(account, viewer=request.user)
     page = Paginator(comments, PROFILE_PAGE_SIZE).get_page(parse_page(request.GET.get("page")))
     context = {

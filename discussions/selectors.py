@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 
+from accounts.models import shows_profile
 from core.prepared import PreparedQuery
 from discussions.models import Comment, Flag, Vote, author_name, shown_to_q
 from discussions.sorts import Sort
@@ -227,8 +228,8 @@ def featured_comments(article) -> list[dict]:
             "name": author_name(
                 display_name=display or "", username=username or "", guest_name=guest
             ),
-            # Whose profile the name links to: an active account's only.
-            "username": username if active else "",
+            # Whose profile the name links to, if anyone's.
+            "username": username if shows_profile(username=username, is_active=active) else "",
         }  # fmt: skip
         for pk, html, display, username, guest, active in rows
     ]

@@ -36,6 +36,8 @@ Status = Comment.Status
 
 # How many siblings of the reviewed comment its thread shows on each side of it.
 SIBLINGS_AROUND = 2
+# The review page's thread reads as it was written: oldest first.
+REVIEW_SORT = Sort.OLDEST
 # How many of the author's latest comments the review page lists.
 RECENT_COMMENTS = 8
 # The dashboard's window, in days.
@@ -88,13 +90,13 @@ def thread_rows(comment, *, viewer) -> list:
         near = [
             row["pk"] for row in before[:SIBLINGS_AROUND].union(after[:SIBLINGS_AROUND], all=True)
         ]
-    return selectors.subtree_rows(comment, sort=Sort.OLDEST, viewer=viewer, also=near)
+    return selectors.subtree_rows(comment, sort=REVIEW_SORT, viewer=viewer, also=near)
 
 
 def review_context(model_admin, request, comment, form) -> dict:
     """Return what the review page shows of the comment: its thread, its flags and versions,
     its author's recent comments and sanctions in force."""
-    sort = Sort.OLDEST
+    sort = REVIEW_SORT
     rows = thread_rows(comment, viewer=request.user)
     layout = lay_out(rows, focus_id=comment.pk, base_level=comment.level)
     author = comment.author

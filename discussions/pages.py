@@ -35,7 +35,7 @@ from discussions.layout import CLOSE, CONTINUES, OPEN, REPLIES, lay_out
 from discussions.mentions import render_body
 from discussions.models import Comment, Sanction, edit_window_open
 from discussions.services import CommentRejected, comment_submit
-from discussions.sorts import Sort
+from discussions.sorts import DEFAULT_SORT, Sort
 
 # Bump the number whenever the thread markup changes, so no page mixes old and new markup.
 # 6: an entry also names where its deflated HTML is kept (deflate_key).
@@ -537,7 +537,9 @@ def landing_url(user, article, comment, *, sort: Sort | str) -> str:
     page = landing_page(article, comment, sort=sort, viewer=viewer)
     if page is None:
         return f"{comment.get_absolute_url()}?sort={sort.value}#comment-{comment.pk}"
-    query = urlencode({"sort": sort.value, "page": page}) if (sort, page) != (Sort.BEST, 1) else ""
+    query = ""
+    if (sort, page) != (DEFAULT_SORT, 1):
+        query = urlencode({"sort": sort.value, "page": page})
     return f"{article.get_absolute_url()}{'?' if query else ''}{query}#comment-{comment.pk}"
 
 

@@ -12,9 +12,14 @@ import jinja2
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.template import engines
 from jinja2.ext import extract_from_ast
 
+from core import jinja as core_jinja
+
 ROOT = Path(__file__).resolve().parents[2]
+# The escapes gettext writes in a .po file's strings.
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ENTRY = re.compile(
     r'((?:^#.*\n)*)(?:^msgctxt (?P<ctx>".*")\n)?^msgid (?P<id>(?:".*"\n)+)'
     r'(?:^msgid_plural (?P<plural>(?:".*"\n)+))?',
@@ -25,7 +30,8 @@ _ENTRY = re.compile(
 def _unquote(block: str | None) -> str | None:
     if block is None:
         return None
-    return "".join(re.findall(r'^"(.*)"$', block.strip(), re.M)).replace('\\"', '"')
+    quoted = "".join(re.findall(r'^"(.*)"$', block.strip(), re.M))
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), quoted)
 
 
 def catalog(path: Path) -> dict:
@@ -48,7 +54,7 @@ def workdir(tmp_path, monkeypatch):
 
 
 def jinja_messages(folder: Path):
-    parser = jinja2.Environment(extensions=["jinja2.ext.i18n"])  # noqa: S701 - parses only
+    parser = engines["jinja2"].env  # the site's own, as it renders them
     for path in sorted(folder.rglob("*.jinja")):
         tree = parser.parse(path.read_text(encoding="utf-8"))
         for lineno, function, message in extract_from_ast(tree):
@@ -83,6 +89,50 @@ def test_catalog_holds_django_templates_and_plurals_of_the_article_page(workdir)
     assert (None, 'Corrected on <time datetime="%(iso)s">%(date)s</time>:') in entries
     # No preprocessed copy is left beside the templates.
     assert not list(workdir.rglob("*.jinja.py")) and not list(workdir.rglob("*.html.py"))
+
+
+def test_a_trans_block_is_extracted_as_the_page_asks_for_it(workdir):
+    # Whitespace trimmed as the site's environment trims it, "%" doubled as its new-style
+    # gettext doubles it: the catalog's msgid is the very one rendering looks up.
+    template = "<p>\n  {% trans %}\n    100% sure, {{ name }}\n  {% endtrans %}\n</p>\n"
+    (workdir / "templates/trans.jinja").write_text(template, encoding="utf-8")
+    env = core_jinja.environment(loader=jinja2.DictLoader({"trans.jinja": template}))
+    asked = []
+    env.install_gettext_callables(
+        lambda message: asked.append(message) or message,
+        lambda singular, plural, n: singular,
+        newstyle=True,
+    )
+    env.get_template("trans.jinja").render(name="Kim")
+
+    call_command("makemessages", locale=["xx"], verbosity=0)
+
+    entries = catalog(workdir / "locale/xx/LC_MESSAGES/django.po")
+    assert len(asked) == 1 and "%%" in asked[0]
+    assert (None, asked[0]) in entries
+
+
+def test_a_message_that_is_no_string_is_skipped_not_fatal(workdir):
+    (workdir / "templates/variables.jinja").write_text(
+        '{{ _(label) }} {{ ngettext(one, "{n} others", n) }} {{ _("Kept") }}\n', encoding="utf-8"
+    )
+
+    call_command("makemessages", locale=["xx"], verbosity=0)
+
+    entries = catalog(workdir / "locale/xx/LC_MESSAGES/django.po")
+    plural, refs = entries[(None, "Kept")]
+    assert "templates/variables.jinja:1" in refs
+    assert not [key for key in entries if key[1] == "{n} others"]
+
+
+def test_the_javascript_domain_leaves_jinja_templates_untouched(workdir):
+    before = {path: path.read_bytes() for path in workdir.rglob("*.jinja")}
+
+    call_command(
+        "makemessages", locale=["xx"], domain="djangojs", extensions=["js", "jinja"], verbosity=0
+    )
+
+    assert {path: path.read_bytes() for path in workdir.rglob("*.jinja")} == before
 
 
 def test_a_broken_jinja_template_stops_it_naming_the_line_and_leaves_nothing(workdir):

@@ -605,6 +605,9 @@ def permalink_context(request, comment) -> dict | None:
         "thread_html": thread_markup(render_thread(layout, sort=sort, focus_id=comment.pk)),
         "reader_state": state,
         "vote_next": f"{comment.get_absolute_url()}?sort={sort.value}",
+        # Whether this reader sees the comment itself, not only its place (a placeholder):
+        # the layout's owners are the comments the rows showed them.
+        "shown": comment.pk in layout.owners,
         "own_actions": {
             "editable": comment.is_editable_by(user),
             "deletable": comment.is_deletable_by(user),

@@ -72,12 +72,13 @@ def permalink(request, pk):
         **discussion,
         "comment": comment,
         "article": article,
-        # A removed or deleted comment names no author anywhere on its page.
-        "show_author": comment.is_in_discussion(),
+        # A comment this reader sees only as a placeholder (removed, deleted, or awaiting
+        # review by someone else) names no author anywhere on its page, and takes no reply
+        # from here; what the reader sees stands in the discussion, which comment_submit asks
+        # of a parent (a comment under review included, for its author and moderators).
+        "show_author": discussion["shown"],
         "form": CommentForm(initial={"parent": comment.pk}),
-        # As the posting service asks of a parent (comment_submit), so the form never offers
-        # what it would refuse, nor hides what it takes (a reply to a comment under review).
-        "can_reply": comment.is_in_discussion() and article.accepts_comments(),
+        "can_reply": discussion["shown"] and article.accepts_comments(),
     }
     return render(request, "discussions/permalink.html", context)
 

@@ -412,9 +412,19 @@ def test_permalink_offers_a_reply_where_the_service_takes_one(signed_in, user, a
     # The author sees their comment awaiting review, and may answer it as on the article page.
     assert own_pending.find(id="reply") is not None
     assert gone.find(id="reply") is None
+    # Another reader sees it as a placeholder (its visible reply keeps its place): no author
+    # named, no reply offered.
+    make_comment(article, parent=pending, body="Visible under it")
+    other = Client()
+    other.force_login(make_user())
+    page = other.get(f"/comments/{pending.pk}/")
+    assert page.status_code == 200
+    seen = parse_html(page.content)
+    assert seen.find(id="reply") is None
+    assert user.public_name not in seen.find(cls="page-title").text()
     response = signed_in.post(comments_url(article), {"body": "An addendum.", "parent": pending.pk})
     assert response.status_code == 302
-    assert Comment.objects.get(parent=pending).body == "An addendum."
+    assert Comment.objects.filter(parent=pending, body="An addendum.").exists()
     response = signed_in.post(comments_url(article), {"body": "Too late.", "parent": removed.pk})
     assert response.status_code == 409
     assert not Comment.objects.filter(parent=removed).exists()

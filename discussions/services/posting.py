@@ -219,16 +219,37 @@ def _log_hold(comment: Comment, verdict, *, note: str) -> None:
     )
 
 
+def _locked_as_it_stands(comment: Comment) -> Comment:
+    """Return the comment's row as it is now, locked for this transaction as comment_moderate
+    locks it: what its author saw may have been decided on meanwhile. Raise ModerationError
+    (409) when it no longer stands in the discussion."""
+    current = (
+        Comment.objects.select_for_update(no_key=True)
+        .only("pk", "status", "author_id", "created_at", "body")
+        .filter(pk=comment.pk)
+        .first()
+    )
+    if current is None or not current.is_in_discussion():
+        raise ModerationError(
+            _("This comment is no longer in the discussion."), code="gone", status=409
+        )
+    return current
+
+
 def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     """Replace the text of the user's own comment within the edit window, keeping the old one.
 
     Screened like a new comment's text (and the author's standing), under the author's lock;
-    a hold puts it back for review, logged like any hold."""
+    a hold puts it back for review, logged like any hold. Asked again of the comment as it
+    stands once locked, so an edit never lands on a comment a moderator removed meanwhile."""
     if not comment.is_editable_by(user):
         raise ModerationError(edit_window_message(), code="not_editable", status=403)
     body = normalize_body(body)
     with transaction.atomic():
         lock_author(user.pk)
+        current = _locked_as_it_stands(comment)
+        if not current.is_editable_by(user):
+            raise ModerationError(edit_window_message(), code="not_editable", status=403)
         verdict = screening.screen(
             screening.Submission(
                 author=user, article=comment.article, body=body, now=timezone.now()
@@ -240,7 +261,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
         changes = {"body": body, "body_html": render_body(body), "edited_at": timezone.now()}
         if verdict:  # held for review
             changes.update(status=Comment.Status.PENDING, hold_reason=verdict.message)
-        CommentRevision.objects.create(comment=comment, body=comment.body)
+        CommentRevision.objects.create(comment=comment, body=current.body)
         Comment.objects.filter(pk=comment.pk).update(**changes)
         markup.refresh([comment.pk])
         if verdict:
@@ -253,12 +274,14 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
 
 
 def comment_delete(*, comment: Comment, user) -> None:
-    """Withdraw the user's own comment; its replies stay, under a placeholder."""
+    """Withdraw the user's own comment; its replies stay, under a placeholder. Asked again of
+    the comment as it stands once locked: a comment removed meanwhile stays removed."""
     if not comment.is_deletable_by(user):
         raise ModerationError(
             _("Only its author can delete a comment."), code="not_deletable", status=403
         )
     with transaction.atomic():
+        _locked_as_it_stands(comment)
         Comment.objects.filter(pk=comment.pk).update(
             status=Comment.Status.DELETED, is_featured=False
         )

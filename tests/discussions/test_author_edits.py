@@ -9,13 +9,19 @@ from django.utils import timezone
 
 from discussions import markup
 from discussions.models import EDIT_WINDOW, Comment, CommentRevision, Sanction, ScreeningWord
-from discussions.services import ModerationError, comment_delete, comment_edit
+from discussions.services import (
+    ModerationError,
+    comment_delete,
+    comment_edit,
+    comment_moderate,
+)
 from tests.factories import (
     make_article,
     make_comment,
     make_screening_word,
     make_user,
     parse_html,
+    policy_rule,
     reader_state,
     set_comment_status,
     thread_comments,
@@ -429,3 +435,31 @@ def test_own_comment_links_show_on_the_permalink_too(user, article):
     actions = page.find("p", cls="own-actions")
     assert actions.find("a", href=edit_url(comment)) is not None
     assert actions.find("a", href=delete_url(comment)) is not None
+
+
+@pytest.mark.parametrize("decision", ["remove", "spam"])
+def test_an_edit_or_delete_of_a_comment_removed_meanwhile_changes_nothing(
+    user, article, moderator, decision
+):
+    # The author opened the edit form (their instance says: visible, theirs, in the window);
+    # a moderator removes the comment before they save.
+    comment = make_comment(article, author=user, body="First thoughts")
+    seen_by_author = Comment.objects.get(pk=comment.pk)
+    comment_moderate(
+        comment=Comment.objects.get(pk=comment.pk),
+        moderator=moderator,
+        action=decision,
+        rule=policy_rule(1),
+    )
+
+    with pytest.raises(ModerationError) as edit:
+        comment_edit(comment=seen_by_author, user=user, body="Buy crypto now")
+    with pytest.raises(ModerationError) as delete:
+        comment_delete(comment=seen_by_author, user=user)
+
+    assert edit.value.code == delete.value.code == "gone"
+    assert edit.value.status == 409
+    comment.refresh_from_db()
+    assert comment.status == ("removed" if decision == "remove" else "spam")
+    assert comment.body == "First thoughts"
+    assert not CommentRevision.objects.exists()

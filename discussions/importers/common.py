@@ -359,10 +359,14 @@ def _figure(match: re.Match) -> str:
     return f"<figure>{parts.group(1)}{figcaption}</figure>"
 
 
+# A paragraph element (not <pre>, <param> or <picture>, which also begin with "<p").
+_PARAGRAPH = re.compile(r"<p[\s/>]", re.IGNORECASE)
+
+
 def comment_markup(text: str) -> str:
     """Return an imported comment's text as HTML ready for html_to_source: WordPress and Disqus
     show a comment without paragraphs as wpautop() would, so its paragraphs are made here."""
-    return text if "<p" in text.lower() else autop(text)
+    return text if _PARAGRAPH.search(text) else autop(text)
 
 
 def autop(text: str) -> str:

@@ -25,7 +25,8 @@ BLOCKS = {
 }  # fmt: skip
 MARKS = {"em": "*", "i": "*", "strong": "**", "b": "**"}
 
-_SPECIAL = re.compile(r"([\\*_\[\]<>`])")  # what our markdown subset gives a meaning to
+# What our markdown subset gives a meaning to ("~~~" opens a code block, as "```" does).
+_SPECIAL = re.compile(r"([\\*_\[\]<>`~])")
 # List markers at the start of a line ("- ", "+ ", "1. ", "1) "): escaped, they stay text.
 _BULLET = re.compile(r"(?m)^([ \t]*)([-+])(?=[ \t]|$)")
 _NUMBERED = re.compile(r"(?m)^([ \t]*\d{1,9})([.)])(?=[ \t]|$)")

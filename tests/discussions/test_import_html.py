@@ -115,6 +115,23 @@ def test_markdown_written_as_text_stays_literal_text_once_rendered():
     )
 
 
+def test_a_tilde_line_stays_text_and_the_rest_of_the_comment_with_it():
+    # A signature divider of tildes would otherwise open a code block holding the rest.
+    source = html_to_source(
+        comment_markup("~~~~\nThanks, Kim\n\nA <a href='https://a.example'>link</a>")
+    )
+    assert render_comment(source) == (
+        '<p>~~~~<br>\nThanks, Kim</p>\n<p>A <a href="https://a.example" '
+        'rel="nofollow ugc noopener noreferrer">link</a></p>'
+    )
+
+
+def test_a_pre_element_does_not_cost_a_plain_comment_its_paragraphs():
+    source = html_to_source(comment_markup("First\n\nSecond\n<pre>x  y</pre>"))
+    assert source.split("\n\n")[:2] == ["First", "Second"]
+    assert render_comment(source).startswith("<p>First</p>\n<p>Second")
+
+
 def test_nested_blockquotes_are_kept():
     html = (
         "<blockquote><p>outer</p><blockquote><p>inner</p></blockquote>"

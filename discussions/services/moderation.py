@@ -50,6 +50,14 @@ _DECISIONS = (Action.APPROVE, Action.REMOVE, Action.SPAM)
 _DECIDED = (Status.REMOVED, Status.SPAM, Status.DELETED)
 
 
+def _check_moderator(moderator) -> None:
+    """Refuse (403) a moderator's action asked for someone who does not moderate
+    (User.is_moderator): the views let only moderators ask, and the service does not trust
+    them to."""
+    if moderator is None or not moderator.is_moderator:
+        raise ModerationError(_("Only a moderator can do this."), code="not_moderator", status=403)
+
+
 def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, note="") -> None:
     """Apply a moderator's decision (approve, remove, spam, feature, unfeature) to a comment.
 
@@ -57,6 +65,7 @@ def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, not
     moderators deciding on one comment at once exactly one decision is applied and logged;
     the other is refused (ModerationError, code "decided", status 409) when the comment is
     no longer as its moderator saw it: held then, decided now, or removed meanwhile."""
+    _check_moderator(moderator)
     if action == Action.REMOVE and rule is None:
         raise ModerationError(_("Removing a comment needs the rule it breaks."), code="no_rule")
     changes = {
@@ -192,6 +201,7 @@ def user_sanction(
 
     reason: the private note for moderators (never public). Only a superuser may sanction a
     staff account."""
+    _check_moderator(moderator)
     if rule is None:
         raise ModerationError(_("A sanction needs the rule it applies."), code="no_rule")
     if not may_sanction(moderator, user):
@@ -224,6 +234,7 @@ def user_sanction(
 def sanction_lift(*, sanction: Sanction, moderator, note: str = "") -> bool:
     """Lift a sanction early, logged with the rule it applied; return False when it was
     lifted already (by someone else meanwhile)."""
+    _check_moderator(moderator)
     with transaction.atomic():
         lifted = Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
             lifted_at=timezone.now()

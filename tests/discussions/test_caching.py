@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from discussions.models import PolicyRule
 from discussions.services import comment_moderate, vote_cast
-from tests.factories import make_article, make_comment, make_thread, make_user
+from tests.factories import make_article, make_comment, make_moderator, make_thread, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_removal_shows_at_once_despite_the_cache(client):
     client.get(article.get_absolute_url())
     comment_moderate(
         comment=parent,
-        moderator=make_user(),
+        moderator=make_moderator(),
         action="remove",
         rule=PolicyRule.objects.get(number=2),
     )

@@ -259,6 +259,33 @@ def test_decision_sets_the_status_and_logs_it(article, moderator, action, status
     assert_trees_sound()
 
 
+@pytest.mark.parametrize("staff", [False, True], ids=["reader", "staff outside the group"])
+def test_moderation_services_refuse_whoever_does_not_moderate(article, moderator, staff):
+    not_moderator = make_user(is_staff=staff)
+    comment = make_comment(article)
+    target = make_user()
+    sanction = user_sanction(user=target, moderator=moderator, kind="ban", rule=policy_rule(1))
+    actions = [
+        partial(comment_moderate, comment=comment, action=Action.REMOVE, rule=policy_rule(2)),
+        partial(comment_moderate, comment=comment, action=Action.FEATURE),
+        partial(user_sanction, user=make_user(), kind="ban", rule=policy_rule(1)),
+        partial(sanction_lift, sanction=sanction),
+    ]
+
+    for act in actions:
+        for who in (not_moderator, None):
+            with pytest.raises(ModerationError) as refused:
+                act(moderator=who)
+            assert (refused.value.code, refused.value.status) == ("not_moderator", 403)
+
+    comment.refresh_from_db()
+    sanction.refresh_from_db()
+    assert comment.status == Status.VISIBLE and not comment.is_featured
+    assert sanction.lifted_at is None
+    assert Sanction.objects.count() == 1
+    assert ModerationAction.objects.count() == 1  # the ban given above, by the moderator
+
+
 def test_approving_clears_the_hold_reason(article, moderator):
     comment = make_comment(article, status=Status.PENDING, hold_reason="Checked first.")
 

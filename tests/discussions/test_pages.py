@@ -261,7 +261,7 @@ def test_names_reasons_and_rule_titles_are_escaped(article, comment_policy):
     PolicyRule.objects.filter(pk=rule.pk).update(title=HOSTILE)
     markup.refresh(Comment.objects.filter(status_rule=rule))
     rule.refresh_from_db()
-    comment_moderate(comment=removed, moderator=make_user(), action="remove", rule=rule)
+    comment_moderate(comment=removed, moderator=make_moderator(), action="remove", rule=rule)
     article.refresh_from_db()
 
     html = thread_fragment(article, sort="oldest", page=1, viewer=make_moderator()).html.decode()

@@ -46,9 +46,20 @@ _markdown = MarkdownIt("zero", {"breaks": True}).enable(
 )  # fmt: skip
 
 
+def has_control_characters(value: str) -> bool:
+    """Return whether the text holds what no text of ours may: control characters (NUL
+    among them) or lone surrogates."""
+    return bool(value) and _FORBIDDEN.search(value) is not None
+
+
+def without_control_characters(value: str) -> str:
+    """Return the text without the characters has_control_characters finds."""
+    return _FORBIDDEN.sub("", value)
+
+
 def validate_plain_text(value: str) -> None:
     """Reject control characters (NUL among them) and lone surrogates."""
-    if value and _FORBIDDEN.search(value):
+    if has_control_characters(value):
         raise ValidationError(
             _("Remove the control characters from this text (such as NUL)."),
             code="control_characters",

@@ -10,7 +10,7 @@ Text is escaped for our markdown, so "*", "[x](y)" or "<b>" written as text stay
 import re
 from html.parser import HTMLParser
 
-from core.text import ALLOWED_URL_SCHEMES, normalize_body
+from core.text import ALLOWED_URL_SCHEMES, normalize_body, without_control_characters
 
 # Elements dropped with everything inside them.
 DROPPED = {
@@ -38,11 +38,12 @@ _URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\
 
 
 def html_to_source(html: str) -> str:
-    """Return the HTML of an imported comment written in our own source format."""
+    """Return the HTML of an imported comment written in our own source format, without the
+    control characters XML lets through (U+0080-U+009F) and no form would take."""
     converter = _Converter()
     converter.feed(html)
     converter.close()
-    return converter.source()
+    return without_control_characters(converter.source())
 
 
 def escape_text(text: str) -> str:

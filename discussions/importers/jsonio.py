@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from core.text import has_control_characters, normalize_body
 from discussions.importers.common import ImportFileError, ImportStats, break_loops, parse_iso
 from discussions.models import Comment
 from discussions.services import ImportedComment, comments_import
@@ -174,6 +175,12 @@ def _check_comment(comment, where: str) -> None:
     _require(isinstance(comment.get("body"), str), f"{where}.body", _("not a string"))
     for key in ("id", "parent", "author", "body", "created", "edited"):
         _require_storable(comment.get(key), f"{where}.{key}")
+    for key in ("author", "body"):  # what readers see, held to what a form would take
+        _require(
+            not has_control_characters(comment.get(key) or ""),
+            f"{where}.{key}",
+            _("contains control characters"),
+        )
     created = comment.get("created")
     _require(
         isinstance(created, str) and parse_iso(created) is not None,
@@ -233,7 +240,7 @@ def import_document(entries: list[_Entry], *, dry_run: bool = False) -> ImportSt
 
 def _item(slug: str, comment: dict) -> ImportedComment:
     parent = comment.get("parent")
-    body = comment["body"]
+    body = normalize_body(comment["body"])
     return ImportedComment(
         external_id=_external_id(slug, comment["id"]),
         parent_external_id=_external_id(slug, parent) if parent else None,

@@ -226,6 +226,13 @@ def test_import_json_reads_every_body_as_our_source_format_even_one_that_looks_l
             ' "comments": []}]}',
             "articles[0].slug: not a valid slug",
         ),
+        (
+            '{"format": "crosstalk-discussions/1", "articles": [{"slug": "ok", "title": "t",'
+            ' "comments": [{"id": "1", "parent": null, "author": null, "created":'
+            ' "2024-01-01T00:00:00Z", "edited": null, "status": "visible", "body":'
+            ' "ding\\u0007 \\u0085", "upvotes": 0, "downvotes": 0}]}]}',
+            "articles[0].comments[0].body: contains control characters",
+        ),
     ],
 )
 def test_bad_json_is_one_clear_line_and_writes_nothing(tmp_path, content, problem):

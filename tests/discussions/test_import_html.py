@@ -132,6 +132,10 @@ def test_a_pre_element_does_not_cost_a_plain_comment_its_paragraphs():
     assert render_comment(source).startswith("<p>First</p>\n<p>Second")
 
 
+def test_control_characters_xml_lets_through_are_dropped():
+    assert html_to_source("<p>one\x85two\x07 three\x9f</p>") == "onetwo three"
+
+
 def test_nested_blockquotes_are_kept():
     html = (
         "<blockquote><p>outer</p><blockquote><p>inner</p></blockquote>"

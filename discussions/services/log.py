@@ -2,7 +2,8 @@
 
 import re
 
-from discussions.models import ModerationAction, PolicyVersion
+from accounts.models import User
+from discussions.models import Comment, ModerationAction, PolicyRule, PolicyVersion
 
 Source = ModerationAction.Source
 
@@ -28,11 +29,11 @@ def automatic_source(note: str) -> tuple[str, str, int | None]:
 def log_action(
     *,
     action: str,
-    moderator=None,
-    comment=None,
-    rule=None,
+    moderator: User | None = None,
+    comment: Comment | None = None,
+    rule: PolicyRule | None = None,
     note: str = "",
-    target_user=None,
+    target_user: User | None = None,
     source: str | None = None,
     code: str = "",
     flag_count: int | None = None,

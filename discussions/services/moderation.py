@@ -5,13 +5,15 @@ Status changes use UPDATE on named columns only: a Comment is never save()d here
 mptt's save() would write back tree positions read before a concurrent reply moved them.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import may_sanction
+from accounts.models import User, may_sanction
 from discussions import markup, signals
 from discussions.models import (
     Comment,
@@ -50,7 +52,7 @@ _DECISIONS = (Action.APPROVE, Action.REMOVE, Action.SPAM)
 _DECIDED = (Status.REMOVED, Status.SPAM, Status.DELETED)
 
 
-def _check_moderator(moderator) -> None:
+def _check_moderator(moderator: User | None) -> None:
     """Refuse (403) a moderator's action asked for someone who does not moderate
     (User.is_moderator): the views let only moderators ask, and the service does not trust
     them to."""
@@ -58,7 +60,14 @@ def _check_moderator(moderator) -> None:
         raise ModerationError(_("Only a moderator can do this."), code="not_moderator", status=403)
 
 
-def comment_moderate(*, comment: Comment, moderator, action: str, rule=None, note="") -> None:
+def comment_moderate(
+    *,
+    comment: Comment,
+    moderator: User,
+    action: str,
+    rule: PolicyRule | None = None,
+    note: str = "",
+) -> None:
     """Apply a moderator's decision (approve, remove, spam, feature, unfeature) to a comment.
 
     The comment's row is locked and its status read again inside the transaction, so of two
@@ -126,7 +135,7 @@ def _tell(comment: Comment, *, action: str, was: str, moderator, rule) -> None:
         signals.comment_featured.send(Comment, comment=comment, moderator=moderator)
 
 
-def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> bool:
+def flag_create(*, comment: Comment, user: User, rule: PolicyRule, note: str = "") -> bool:
     """Record a reader's flag; return True when it put the comment on hold for review."""
     flag_check(comment=comment, user=user)
     try:
@@ -174,7 +183,7 @@ def flag_create(*, comment: Comment, user, rule: PolicyRule, note: str = "") -> 
         ) from None
 
 
-def flag_check(*, comment: Comment, user) -> None:
+def flag_check(*, comment: Comment, user: User) -> None:
     """Raise ModerationError unless the user may flag the comment now: a comment that takes
     reactions, not their own, not while sanctioned, and not one they flagged already (409)."""
     check_reaction(
@@ -195,7 +204,13 @@ def flag_check(*, comment: Comment, user) -> None:
 
 
 def user_sanction(
-    *, user, kind: str, moderator, rule: PolicyRule | None = None, until=None, reason: str = ""
+    *,
+    user: User,
+    kind: str,
+    moderator: User,
+    rule: PolicyRule | None = None,
+    until: datetime | None = None,
+    reason: str = "",
 ) -> Sanction:
     """Suspend a user until a date, or ban them, citing the rule they broke; log it.
 
@@ -231,7 +246,7 @@ def user_sanction(
     return sanction
 
 
-def sanction_lift(*, sanction: Sanction, moderator, note: str = "") -> bool:
+def sanction_lift(*, sanction: Sanction, moderator: User, note: str = "") -> bool:
     """Lift a sanction early, logged with the rule it applied; return False when it was
     lifted already (by someone else meanwhile)."""
     _check_moderator(moderator)

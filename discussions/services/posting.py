@@ -6,12 +6,15 @@ advisory lock first: a global one when it creates a root (a new tree_id), one pe
 adds a reply, and re-reads the parent under that lock before mptt computes positions.
 """
 
+from datetime import datetime
+
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from articles import page_cache
 from articles.models import Article, SourceComment
 from core.prepared import PreparedModelQuery, PreparedQuery
@@ -58,7 +61,7 @@ def lock_author(author_id: int) -> None:
 def comment_submit(
     *,
     article: Article,
-    author,
+    author: User,
     body: str,
     parent_id: int | None = None,
     ip_address: str | None = None,
@@ -145,12 +148,12 @@ _PARENT = PreparedModelQuery(
 def comment_post(
     *,
     article: Article,
-    author,
+    author: User,
     body: str,
     parent_id: int | None = None,
     status: str = Comment.Status.VISIBLE,
     ip_address: str | None = None,
-    created_at=None,
+    created_at: datetime | None = None,
     hold_reason: str = "",
     source_comment: SourceComment | None = None,
 ) -> Comment:
@@ -236,7 +239,7 @@ def _locked_as_it_stands(comment: Comment) -> Comment:
     return current
 
 
-def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     """Replace the text of the user's own comment within the edit window, keeping the old one.
 
     Screened like a new comment's text (and the author's standing), under the author's lock;
@@ -273,7 +276,7 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     return comment
 
 
-def comment_delete(*, comment: Comment, user) -> None:
+def comment_delete(*, comment: Comment, user: User) -> None:
     """Withdraw the user's own comment; its replies stay, under a placeholder. Asked again of
     the comment as it stands once locked: a comment removed meanwhile stays removed."""
     if not comment.is_deletable_by(user):

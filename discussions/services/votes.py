@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from discussions.models import Comment, Vote
 from discussions.services.errors import ActionRefused, check_reaction
 from discussions.services.posting import article_touch
@@ -22,7 +23,7 @@ def lock_vote(*, user_id: int, comment_id: int) -> None:
 VOTE_VALUES = (1, -1, 0)
 
 
-def vote_cast(*, comment: Comment, user, value: int) -> tuple[int, int, int]:
+def vote_cast(*, comment: Comment, user: User, value: int) -> tuple[int, int, int]:
     """Record the user's vote (1, -1, or 0 to withdraw) and return (upvotes, downvotes, value).
 
     The counters move by SQL arithmetic in the same transaction as the vote row, so they always

@@ -79,13 +79,3 @@ class Command(makemessages.Command):
         if not options.get("extensions") and options.get("domain", "django") == "django":
             options["extensions"] = DEFAULT_EXTENSIONS
         return super().handle(*args, **options)
-
-    def process_locale_dir(self, locale_dir, files):
-        """Django's, leaving no preprocessed copy behind when a template cannot be read (it
-        writes them all before it reads any, and removes them only after xgettext ran)."""
-        try:
-            super().process_locale_dir(locale_dir, files)
-        except Exception:
-            for translatable in files:
-                self.build_file_class(self, self.domain, translatable).cleanup()
-            raise

@@ -28,6 +28,7 @@ import time
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -167,7 +168,17 @@ def article_page_state(slug: str) -> tuple[int, int, datetime, str] | None:
 def forget_states(**kwargs) -> None:
     """Forget every article state this worker read: called by each write to an article or its
     discussion (and as a post_save receiver of Article), so this worker's next request reads
-    them afresh; the glossary version they hold with them too."""
+    them afresh; the glossary version they hold with them too.
+
+    Now, and again when the write's transaction commits: under a threaded server (runserver,
+    a gthread worker) a request another thread answers before then reads the state as it was
+    and would otherwise keep it; gunicorn's sync workers answer one request at a time."""
+    _forget()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_forget)
+
+
+def _forget() -> None:
     _states.clear()
     glossary_state.forget()
 

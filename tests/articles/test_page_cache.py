@@ -3,11 +3,13 @@
 import gzip
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from articles import page_cache
 from discussions.models import Vote
+from discussions.services import comment_post
 from tests.factories import make_article, make_comment, make_user, parse_html, thread_comments
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,19 @@ def test_another_workers_write_shows_once_the_state_is_old(client, article, monk
     assert comment.body not in client.get(article.get_absolute_url()).content.decode()
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + 1.5)
     assert comment.body in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_state_read_while_a_write_is_uncommitted_is_forgotten_when_it_commits(
+    client, article, django_capture_on_commit_callbacks
+):
+    """Under a threaded server another request can read the article's state between the
+    write's forgetting and its commit: the commit forgets it again."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        comment_post(article=article, author=make_user(), body="Posted in a transaction")
+        page_cache.article_page_state(article.slug)  # as another thread would, meanwhile
+        assert article.slug in page_cache._states
+
+    assert article.slug not in page_cache._states
 
 
 def test_a_new_comment_shows_on_the_next_anonymous_visit(client, article):

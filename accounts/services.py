@@ -211,7 +211,7 @@ def user_delete(*, user) -> None:
     with transaction.atomic():
         # The lock their posting and editing take: a comment of theirs in flight is in the
         # snapshot below, or waits and finds the account gone.
-        lock_author(user.pk)
+        lock_author(author_id=user.pk)
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_deleted:
             return

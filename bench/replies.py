@@ -156,7 +156,7 @@ def _delete(article, pks: list[int]) -> None:
     """Delete the bench's replies (leaves) with mptt, under each tree's lock, newest first."""
     with transaction.atomic():
         for comment in Comment.objects.filter(pk__in=pks).order_by("-pk"):
-            lock_tree(comment.tree_id)
+            lock_tree(tree_id=comment.tree_id)
             comment.refresh_from_db()
             comment.delete()
         article_touch(article_id=article.pk)

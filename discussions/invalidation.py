@@ -11,9 +11,11 @@ from discussions import markup
 from discussions.models import Comment
 
 
-def articles_touch(queryset) -> None:
-    """Move these articles' discussions to a new version (no recount)."""
-    queryset.update(discussion_version=F("discussion_version") + 1)
+def articles_touch(queryset, **changes) -> None:
+    """Move these articles' discussions to a new version, with any other change to the same
+    rows (changes: field -> value or expression) in the same UPDATE, and forget this worker's
+    reading of their states (articles.page_cache)."""
+    queryset.update(discussion_version=F("discussion_version") + 1, **changes)
     page_cache.forget_states()
 
 

@@ -121,7 +121,7 @@ def report_submit(
     quote, suggestion, note = (normalize_body(text) for text in (quote, suggestion, note))
     with transaction.atomic():
         # The lock a reader's posting takes: their rate limit counts exactly.
-        lock_author(reporter.pk)
+        lock_author(author_id=reporter.pk)
         body = _screened_text(article=article, quote=quote, suggestion=suggestion, note=note)
         verdict = screening.screen(
             screening.Submission(

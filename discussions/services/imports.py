@@ -161,7 +161,7 @@ def _insert_graft(article, source, item, known, outcome) -> None:
         item.parent_external_id
     )
     tree_id = Comment.objects.filter(pk=parent_pk).values_list("tree_id", flat=True)[0]
-    lock_tree(tree_id)
+    lock_tree(tree_id=tree_id)
     parent = Comment.objects.get(pk=parent_pk)
     node = _comment_from(article, source, item, pk=None, parent_id=None)
     node.parent = parent

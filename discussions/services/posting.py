@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from articles import page_cache
 from articles.models import Article, SourceComment
 from core.prepared import PreparedModelQuery, PreparedQuery
 from core.text import normalize_body
 from discussions import markup, screening, signals
+from discussions.invalidation import articles_touch
 from discussions.mentions import render_body
 from discussions.models import (
     Comment,
@@ -45,13 +45,13 @@ def lock_new_roots() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_NAMESPACE_ROOTS])
 
 
-def lock_tree(tree_id: int) -> None:
+def lock_tree(*, tree_id: int) -> None:
     """Serialize writes into one tree (until the transaction ends)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE_TREE, tree_id])
 
 
-def lock_author(author_id: int) -> None:
+def lock_author(*, author_id: int) -> None:
     """Serialize one author's posting and editing, so rate limits and duplicate checks are
     exact."""
     with connection.cursor() as cursor:
@@ -73,7 +73,7 @@ def comment_submit(
     source_comment: the article's source comment it answers, quoted by reference."""
     body = normalize_body(body)
     with transaction.atomic():
-        lock_author(author.pk)
+        lock_author(author_id=author.pk)
         verdict = screening.screen(
             screening.Submission(author=author, article=article, body=body, now=timezone.now())
         )
@@ -108,12 +108,9 @@ def article_touch(*, article_id: int, count_change: int | None = None) -> None:
     concurrent posts, as each UPDATE re-reads the row it waited for) instead of counting the
     whole discussion again.
     """
-    page_cache.forget_states()
+    articles = Article.objects.filter(pk=article_id)
     if count_change is not None:
-        Article.objects.filter(pk=article_id).update(
-            discussion_version=F("discussion_version") + 1,
-            comment_count=F("comment_count") + count_change,
-        )
+        articles_touch(articles, comment_count=F("comment_count") + count_change)
         return
     visible = (
         Comment.objects.visible_to(None)
@@ -123,10 +120,7 @@ def article_touch(*, article_id: int, count_change: int | None = None) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    Article.objects.filter(pk=article_id).update(
-        discussion_version=F("discussion_version") + 1,
-        comment_count=Coalesce(Subquery(visible), 0),
-    )
+    articles_touch(articles, comment_count=Coalesce(Subquery(visible), 0))
 
 
 # A reply's reads of its parent, built by the ORM once (core.prepared): the parent's tree in
@@ -173,7 +167,7 @@ def comment_post(
         else:
             found = _PARENT_TREE.rows(parent=parent_id, article=article.pk)
             if found:
-                lock_tree(found[0][0])
+                lock_tree(tree_id=found[0][0])
                 # Re-read under the lock: lft/rght may have moved since the first read.
                 parent = _PARENT.first(parent=parent_id)
             if parent is None:
@@ -249,7 +243,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
         raise ModerationError(edit_window_message(), code="not_editable", status=403)
     body = normalize_body(body)
     with transaction.atomic():
-        lock_author(user.pk)
+        lock_author(author_id=user.pk)
         current = _locked_as_it_stands(comment)
         if not current.is_editable_by(user):
             raise ModerationError(edit_window_message(), code="not_editable", status=403)

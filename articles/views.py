@@ -26,13 +26,7 @@ from articles.sources import source_comment_quoted, source_sections_html
 from core.gzip_splice import splice
 from core.http import parse_page
 from core.prepared import PreparedModelQuery
-from discussions.forms import CommentForm
-from discussions.pages import (
-    comment_form_submit,
-    discussion_context,
-    reader_annotations,
-    reader_overlay_html,
-)
+from discussions.pages import comment_form_submit, discussion_context, reader_annotations
 from glossary.pages import PageLinks
 from glossary.state import version_subquery as glossary_version_subquery
 from notifications.pages import follow_annotations, follow_state
@@ -142,9 +136,9 @@ ARTICLE_PARTS = ("articles/_detail_head.jinja", "articles/_detail_content.jinja"
 THREAD_SLOT = Markup(f"<!--thread-slot {uuid4().hex}-->")  # noqa: S704 - our own constant
 
 
-def render_article(request, article, *, form=None, status=200, shared=False):
+def render_article(request, article, *, form=None, quoted=None, status=200, shared=False):
     """Render the article page with its discussion (form: the reader's comment form, bound
-    with its errors, to show again).
+    with its errors, to show again; quoted: the source comment a blank form quotes).
 
     shared: the page every anonymous reader gets, with nothing of this request in it (see
     articles/page_cache.py); the response then carries the discussion page it shows as
@@ -160,9 +154,11 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         request,
         article,
         form=form,
+        quoted=quoted,
         shared=shared,
         last_seen=getattr(article, "last_seen_at", None),
         links=links,
+        follow_state=follow_state(article) if request.user.is_authenticated else None,
     )
     thread_deflated = discussion.pop("thread_deflated")
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -177,7 +173,6 @@ def render_article(request, article, *, form=None, status=200, shared=False):
         "body_html": body_html,
         "source_sections_html": sections_html,
         **translation_context(request, article),
-        "follow_state": follow_state(article) if request.user.is_authenticated else None,
     }
     response = _page_response(request, context, thread_deflated, status=status, shared=shared)
     response.thread_page = discussion["thread_page"]
@@ -188,16 +183,7 @@ def page_text(request, context) -> str:
     """Return the article page, its thread being context["thread_html"] (THREAD_SLOT, for
     _page_response to cut at): the article's own parts rendered by Jinja2 (ARTICLE_PARTS),
     inside detail.html and the site's base.html."""
-    parts = {
-        **context,
-        "user": request.user,
-        "reader_overlay_html": reader_overlay_html(
-            request,
-            vote_next=context["vote_next"],
-            reader_state=context["reader_state"],
-            follow_state=context["follow_state"],
-        ),
-    }
+    parts = {**context, "user": request.user}
     jinja = engines["jinja2"]
     head, content = (jinja.get_template(name).render(parts, request) for name in ARTICLE_PARTS)
     page = {
@@ -263,7 +249,7 @@ def _quote_reply(request, slug):
         return redirect_to_login(request.get_full_path() + "#comment-form")
     article = published_article(slug, request.user)
     quoted = source_comment_quoted(article, request.GET.get("quote"))
-    return render_article(request, article, form=CommentForm(quoted=quoted))
+    return render_article(request, article, quoted=quoted)
 
 
 @require_safe

@@ -337,12 +337,25 @@ def reader_state(user, layout_owners: dict, comment_ids, *, last_seen=None) -> d
 
 
 def discussion_context(
-    request, article, *, form=None, shared=False, last_seen=None, links=None
+    request,
+    article,
+    *,
+    form=None,
+    quoted=None,
+    shared=False,
+    last_seen=None,
+    links=None,
+    follow_state=None,
 ) -> dict:
-    """Return the discussion part of an article page's context.
+    """Return the discussion part of an article page's context: the one way the article page
+    asks for its discussion (its thread, forms, and the reader's overlay).
 
+    form: the reader's comment form, bound with its errors, to show again (comment_form_submit).
+    quoted: the source comment the blank comment form quotes (articles.sources).
     shared: the page every anonymous reader gets, with nothing of this request in it.
     links: the page's glossary linking, which the thread goes on with (thread_fragment).
+    follow_state: the reader's following of the discussion (notifications.pages), for the
+    overlay.
     """
     sort = Sort.parse(request.GET.get("sort") or request.POST.get("sort"))
     page = parse_page(request.GET.get("page"))
@@ -359,13 +372,18 @@ def discussion_context(
         if form is not None and hasattr(form, "cleaned_data"):
             reply_to = form.cleaned_data.get("parent")
         comment_form = comment_form_html(
-            request, article, form=form or CommentForm(), sort=sort, parent_id=reply_to
+            request,
+            article,
+            form=form or CommentForm(quoted=quoted),
+            sort=sort,
+            parent_id=reply_to,
         )
         if user.is_authenticated:
             reply_form = comment_form_html(
                 request, article, form=CommentForm(), sort=sort, form_id="reply-form",
                 is_reply=True,
             )  # fmt: skip
+    vote_next = f"{article.get_absolute_url()}?sort={sort.value}&page={fragment.page}"
     return {
         "sort": sort,
         "sorts": Sort,
@@ -375,8 +393,12 @@ def discussion_context(
         "featured": fragment.featured,
         "thread_page": fragment.page,
         "thread_pages": fragment.pages,
-        "vote_next": f"{article.get_absolute_url()}?sort={sort.value}&page={fragment.page}",
+        "vote_next": vote_next,
         "reader_state": state,
+        "follow_state": follow_state,
+        "reader_overlay_html": reader_overlay_html(
+            request, vote_next=vote_next, reader_state=state, follow_state=follow_state
+        ),
         "comment_form_html": comment_form,
         "reply_form_html": reply_form,
     }

@@ -152,11 +152,96 @@ def test_nested_blockquotes_are_kept():
 def test_our_own_rendering_converts_back_to_its_source():
     source = "Hi *there*, **all**\nof you\n\n> quoted [a link](https://example.org/x)\n\n끝 🚇"
     assert html_to_source(render_comment(source)) == source
+    lists_and_code = "- one\n- `two`\n\n2. second\n3. third\n\n```\n  code *here*\n```"
+    assert html_to_source(render_comment(lists_and_code)) == lists_and_code
 
 
 def test_other_elements_keep_their_text_as_paragraphs():
-    html = "<div>one</div><ul><li>two</li><li><h2>three</h2></li></ul><span>four</span>"
+    html = (
+        "<div>one</div><table><tr><td>two</td><td><h2>three</h2></td></tr></table><span>four</span>"
+    )
     assert html_to_source(html) == "one\n\ntwo\n\nthree\n\nfour"
+
+
+def test_lists_are_kept_as_our_lists():
+    html = (
+        "<p>Stops:</p><ul><li>Seomyeon</li><li>Haeundae <b>beach</b></li></ul>"
+        '<ol start="3"><li>third<li>fourth<ul><li>inside</li></ul></ol><p>after</p>'
+    )
+    source = html_to_source(html)
+    assert source == (
+        "Stops:\n\n- Seomyeon\n- Haeundae **beach**\n\n3. third\n\n4. fourth\n\n   - inside"
+        "\n\nafter"
+    )
+    assert render_comment(source) == (
+        "<p>Stops:</p>\n<ul>\n<li>Seomyeon</li>\n<li>Haeundae <strong>beach</strong></li>\n"
+        '</ul>\n<ol start="3">\n<li>\n<p>third</p>\n</li>\n<li>\n<p>fourth</p>\n<ul>\n'
+        "<li>inside</li>\n</ul>\n</li>\n</ol>\n<p>after</p>"
+    )
+
+
+def test_a_list_in_a_quote_and_a_stray_item_keep_their_places():
+    assert html_to_source("<blockquote><ul><li>quoted item</li></ul></blockquote>") == (
+        "> - quoted item"
+    )
+    # An <li> outside any list is an item; the text after it is not.
+    assert html_to_source("<li>stray</li> and the rest") == "- stray\n\nand the rest"
+    # Text in a list outside its items becomes an item rather than joining one.
+    assert html_to_source("<ul>loose<li>item</li></ul>") == "- loose\n- item"
+
+
+def test_pre_becomes_a_code_block_and_code_a_code_span():
+    html = "<p>Run <code>make *run*</code>:</p><pre>\nfor x in xs:\n    print(`x`)  # *</pre>"
+    source = html_to_source(html)
+    assert source == "Run `make *run*`:\n\n```\nfor x in xs:\n    print(`x`)  # *\n```"
+    assert render_comment(source) == (
+        "<p>Run <code>make *run*</code>:</p>\n"
+        "<pre><code>for x in xs:\n    print(`x`)  # *\n</code></pre>"
+    )
+    # Backticks inside: a longer fence.
+    assert html_to_source("<pre>```\nx\n```</pre>") == "````\n```\nx\n```\n````"
+    assert html_to_source("a <code>`b`</code>") == "a `` `b` ``"
+
+
+def test_an_image_becomes_a_link_to_it_named_by_its_alt_text():
+    assert html_to_source('<p>Look: <img src="https://img.example/cat.jpg" alt="a [cat]"></p>') == (
+        r"Look: [a \[cat\]](https://img.example/cat.jpg)"
+    )
+    assert html_to_source('<img src="https://img.example/cat.jpg">') == (
+        "[https://img.example/cat.jpg](https://img.example/cat.jpg)"
+    )
+    # Inside a link, only its words; with another scheme, nothing.
+    linked = '<a href="https://a.example/"><img src="https://img.example/x.png" alt="map"></a>'
+    assert html_to_source(linked) == "[map](https://a.example/)"
+    assert html_to_source('<img src="javascript:alert(1)" alt="x">') == ""
+
+
+@pytest.mark.parametrize(
+    ("html", "source", "rendered"),
+    [
+        ("<b>Update:</b>The line reopens", "**Update**:The line reopens",
+         "<p><strong>Update</strong>:The line reopens</p>"),
+        ("<b>Update:</b> the line", "**Update:** the line",
+         "<p><strong>Update:</strong> the line</p>"),
+        ("버스<b>「심야」</b>노선", "버스「**심야**」노선",
+         "<p>버스「<strong>심야</strong>」노선</p>"),
+        ("say<em>\"now\"</em>", 'say"*now"*', '<p>say"<em>now"</em></p>'),
+        ("say<em>\"now\"</em>then", 'say"*now*"then', '<p>say"<em>now</em>"then</p>'),
+        ("<em>wow!</em>", "*wow!*", "<p><em>wow!</em></p>"),
+    ],
+)  # fmt: skip
+def test_emphasis_beside_a_word_keeps_its_edge_punctuation_outside(html, source, rendered):
+    assert html_to_source(html) == source
+    assert render_comment(source) == rendered
+
+
+def test_an_unclosed_iframe_keeps_the_text_after_it_and_an_unclosed_script_does_not():
+    assert html_to_source('<p>Before <iframe src="https://v.example/1">after it</p>') == (
+        "Before after it"
+    )
+    # The outer one never closes: only what the inner one holds goes.
+    assert html_to_source("<p>a<iframe>b<iframe>c</iframe>d</p>") == "abd"
+    assert html_to_source("<p>Before <script>alert(1) and the rest</p>") == "Before"
 
 
 def assert_bodies_are_our_source_format(words: tuple[str, ...]):

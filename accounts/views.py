@@ -27,6 +27,7 @@ from accounts.forms import (
     PasswordResetRequestForm,
     SignUpForm,
 )
+from accounts.models import ReservedName
 from accounts.services import (
     EmailLinkError,
     email_link_user,
@@ -187,7 +188,8 @@ def delete_account(request):
             request, _("Your account is deleted. Your comments are gone; replies to them stay.")
         )
         return redirect("/")
-    return render(request, "accounts/delete.html", {"form": form}, status=_form_status(request))
+    context = {"form": form, "name_hold_days": ReservedName.HOLD.days}
+    return render(request, "accounts/delete.html", context, status=_form_status(request))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

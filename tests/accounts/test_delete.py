@@ -110,6 +110,16 @@ def test_delete_page_asks_for_the_password(client, reader):
     assert doc.find("form", method="post") is not None
 
 
+@pytest.mark.parametrize(("hold", "phrase"), [(30, "for 30 days."), (1, "for 1 day.")])
+def test_delete_page_states_how_long_the_names_stay_held(client, reader, monkeypatch, hold, phrase):
+    monkeypatch.setattr(ReservedName, "HOLD", timedelta(days=hold))
+    client.force_login(reader)
+
+    text = " ".join(page_text(client.get("/accounts/delete/")).split())
+
+    assert f"nobody can take your username or display name {phrase}" in text
+
+
 def test_a_get_deletes_nothing(client, reader):
     client.force_login(reader)
     client.get("/accounts/delete/", {"password": PASSWORD})

@@ -88,6 +88,16 @@ def test_the_lock_lasts_fifteen_minutes(client, user):
     assert _signed_in_as(client, response) == user.pk
 
 
+@pytest.mark.parametrize(("cool_off", "wait"), [(15, "Wait 15 minutes"), (1, "Wait 1 minute")])
+def test_the_lockout_page_states_the_lock_as_configured(client, user, settings, cool_off, wait):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=cool_off)
+    for _ in range(5):
+        _login(client, user.username, WRONG)
+    response = _login(client, user.username, PASSWORD)
+    assert response.status_code == 429
+    assert f"{wait} and try again." in " ".join(_main_text(response).split())
+
+
 def test_a_wrong_password_and_an_unknown_account_look_the_same(user):
     known = _login(Client(), user.username, WRONG, ip="10.0.3.1")
     unknown = _login(Client(), "no-such-reader", WRONG, ip="10.0.3.2")

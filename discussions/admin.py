@@ -201,14 +201,18 @@ class QueueReasonFilter(admin.SimpleListFilter):
             ("flags", _("reader flags")),
             ("screening", _("held by screening")),
             ("edit", _("held after an edit")),
+            ("import", _("pending when imported")),
         ]
 
     def queryset(self, request, queryset):
         held = Q(status=Comment.Status.PENDING, open_flag_count=0)
+        # Posted here (held by our screening or after an edit), or pending in an export.
+        here = Q(import_source="")
         return {
             "flags": queryset.filter(open_flag_count__gt=0),
-            "screening": queryset.filter(held, edited_at__isnull=True),
-            "edit": queryset.filter(held, edited_at__isnull=False),
+            "screening": queryset.filter(held, here, edited_at__isnull=True),
+            "edit": queryset.filter(held, here, edited_at__isnull=False),
+            "import": queryset.filter(held).exclude(here),
         }.get(self.value(), queryset)
 
 
@@ -394,6 +398,9 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
             )
         if obj.hold_reason:
             parts.append(format_html('<span class="queue-hold">{}</span>', obj.hold_reason))
+        elif obj.status == Comment.Status.PENDING and obj.import_source:
+            held = _("Pending when imported from {source}").format(source=obj.imported_from())
+            parts.append(format_html('<span class="queue-hold">{}</span>', held))
         if obj.author_id and timezone.now() - obj.author.date_joined < NEW_ACCOUNT_AGE:
             parts.append(format_html('<span class="queue-badge">{}</span>', _("new account")))
         if not parts:

@@ -100,6 +100,15 @@ def shown_to_q(user) -> models.Q:
     return shown | models.Q(status=Comment.Status.PENDING, author_id=user.pk)
 
 
+class ImportSource(models.TextChoices):
+    """The systems comments (and their articles) are imported from: Comment.import_source and
+    Article.import_source, named as a moderator reads them."""
+
+    WXR = "wxr", _("WordPress")
+    DISQUS = "disqus", _("Disqus")
+    JSON = "json", _("a crosstalk export")
+
+
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the comments this reader sees (anyone, for user None)."""
@@ -173,7 +182,7 @@ class Comment(MPTTModel):
     hold_reason = models.CharField(_("held because"), max_length=300, blank=True)
     is_featured = models.BooleanField(_("editors' pick"), default=False)
     featured_at = models.DateTimeField(null=True, blank=True)
-    # Where an imported comment came from ("wxr", "disqus", "json") and its id there, so a
+    # Where an imported comment came from (an ImportSource value) and its id there, so a
     # re-import recognises it.
     import_source = models.CharField(max_length=20, blank=True, editable=False)
     external_id = models.CharField(max_length=200, blank=True, editable=False)
@@ -240,6 +249,14 @@ class Comment(MPTTModel):
             if update_fields is not None:
                 update_fields = {*update_fields, "markup"}
         return super().save_base(*args, update_fields=update_fields, **kwargs)
+
+    def imported_from(self) -> str:
+        """Return the system an imported comment came from, in words ("" for one posted here)."""
+        if not self.import_source:
+            return ""
+        if self.import_source in ImportSource.values:
+            return str(ImportSource(self.import_source).label)
+        return self.import_source
 
     @property
     def display_name(self) -> str:

@@ -32,11 +32,11 @@ from discussions.importers.common import (
     slug_from,
 )
 from discussions.importers.html_source import html_to_source
-from discussions.models import Comment
+from discussions.models import Comment, ImportSource
 from discussions.services import ImportedComment, comments_import
 
 COMMAND = "import_disqus"
-SOURCE = "disqus"
+SOURCE = ImportSource.DISQUS.value
 SPOOL_BATCH = 5000  # posts per COPY into the spool table
 UNMATCHED_SHOWN = 20  # unmatched threads named one by one in the summary
 
@@ -309,7 +309,8 @@ class _Resolver:
     def _match(self, thread: Thread) -> Article | None:
         slugs, post_ids = _candidates(thread)
         for post_id in post_ids:
-            found = Article.objects.filter(import_source="wxr", external_id=post_id).first()
+            wordpress = Article.objects.filter(import_source=ImportSource.WXR)
+            found = wordpress.filter(external_id=post_id).first()
             if found is not None:
                 return found
         slugs = [s for s in slugs if s]

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from core.text import has_control_characters, normalize_body
 from discussions.importers.common import ImportFileError, ImportStats, break_loops, parse_iso
-from discussions.models import Comment
+from discussions.models import Comment, ImportSource
 from discussions.services import ImportedComment, comments_import
 
 FORMAT = "crosstalk-discussions/1"
 COMMAND = "import_json"
-SOURCE = "json"
+SOURCE = ImportSource.JSON.value
 STATUSES = set(Comment.Status.values)
 
 _ROW = (

@@ -29,11 +29,11 @@ from discussions.importers.common import (
     slug_from,
 )
 from discussions.importers.html_source import html_to_source
-from discussions.models import Comment
+from discussions.models import Comment, ImportSource
 from discussions.services import ImportedComment, comments_import
 
 COMMAND = "import_wxr"
-SOURCE = "wxr"
+SOURCE = ImportSource.WXR.value
 
 ARTICLE_STATUS = {
     "publish": Article.Status.PUBLISHED,

@@ -1,11 +1,14 @@
 """The moderation queue in the admin: what each row says, its filters and orders, its bulk
 actions, who may use them, its query count, and the tree's fields kept out of every form."""
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -31,6 +34,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/discussions/queuedcomment/"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 COMMENTS = "/admin/discussions/comment/"
 Status = Comment.Status
 TREE_FIELDS = ("lft", "rght", "tree_id", "level")
@@ -176,6 +180,19 @@ def test_queue_filters_by_reason(moderator):
     assert queue_ids(client.get(QUEUE + "?reason=flags")) == [flagged.pk]
     assert queue_ids(client.get(QUEUE + "?reason=screening")) == [screened.pk]
     assert queue_ids(client.get(QUEUE + "?reason=edit")) == [edited.pk]
+
+
+def test_a_comment_pending_in_an_import_says_so_and_has_a_reason_of_its_own(moderator):
+    call_command("import_wxr", str(FIXTURES / "wordpress.xml"), stdout=io.StringIO())
+    imported = Comment.objects.get(import_source="wxr", status=Status.PENDING)
+    screened = make_comment(author=old_user(), status=Status.PENDING, hold_reason="links")
+    client = as_user(moderator)
+
+    row = queue_rows(client.get(QUEUE))[imported.pk]
+
+    assert "Pending when imported from WordPress" in row
+    assert queue_ids(client.get(QUEUE + "?reason=import")) == [imported.pk]
+    assert queue_ids(client.get(QUEUE + "?reason=screening")) == [screened.pk]
 
 
 def test_queue_filters_by_rule_flagged(moderator):

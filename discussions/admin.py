@@ -396,10 +396,7 @@ class QueuedCommentAdmin(ReadOnlyCommentAdmin):
                     flags,
                 )
             )
-        if obj.hold_reason:
-            parts.append(format_html('<span class="queue-hold">{}</span>', obj.hold_reason))
-        elif obj.status == Comment.Status.PENDING and obj.import_source:
-            held = _("Pending when imported from {source}").format(source=obj.imported_from())
+        if held := obj.held_because():
             parts.append(format_html('<span class="queue-hold">{}</span>', held))
         if obj.author_id and timezone.now() - obj.author.date_joined < NEW_ACCOUNT_AGE:
             parts.append(format_html('<span class="queue-badge">{}</span>', _("new account")))

@@ -250,6 +250,17 @@ class Comment(MPTTModel):
                 update_fields = {*update_fields, "markup"}
         return super().save_base(*args, update_fields=update_fields, **kwargs)
 
+    def held_because(self) -> str:
+        """Return why it awaits moderation, in words: screening's or an edit's reason, or the
+        export it was pending in ("" when nothing says)."""
+        if self.hold_reason:
+            return self.hold_reason
+        if self.status == self.Status.PENDING and self.import_source:
+            return gettext("Pending when imported from {source}").format(
+                source=self.imported_from()
+            )
+        return ""
+
     def imported_from(self) -> str:
         """Return the system an imported comment came from, in words ("" for one posted here)."""
         if not self.import_source:

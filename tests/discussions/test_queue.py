@@ -191,6 +191,8 @@ def test_a_comment_pending_in_an_import_says_so_and_has_a_reason_of_its_own(mode
     row = queue_rows(client.get(QUEUE))[imported.pk]
 
     assert "Pending when imported from WordPress" in row
+    review = client.get(f"{QUEUE}{imported.pk}/review/")
+    assert "Pending when imported from WordPress" in review.content.decode()
     assert queue_ids(client.get(QUEUE + "?reason=import")) == [imported.pk]
     assert queue_ids(client.get(QUEUE + "?reason=screening")) == [screened.pk]
 

@@ -8,14 +8,21 @@ text kept, except the elements whose content is not text a reader wrote (script,
 iframe …), which go whole — unless one never closes: WordPress strips a commenter's tags it
 does not allow and shows what follows, so the text after an unclosed <iframe> stays (an
 unclosed <script> or <style> still takes the rest with it). Text is escaped for our markdown,
-so "*", "[x](y)" or "<b>" written as text stay text.
+so "*", "[x](y)" or "<b>" written as text stay text; it is composed (NFC) and rid of control
+characters before, so nothing done after escaping gives it a meaning.
+
+Where our markdown cannot say what the HTML did, the words win: emphasis that could not open
+or close beside a word loses its marks, lists and quotes nested deeper than MAX_NESTING become
+plain blocks, and two lists in a row take different markers so they stay two.
 """
 
 import re
 import unicodedata
 from html.parser import HTMLParser
 
-from core.text import ALLOWED_URL_SCHEMES, normalize_body, without_control_characters
+from markdown_it.common.normalize_url import normalizeLink
+
+from core.text import ALLOWED_URL_SCHEMES, strip_tags_text, without_control_characters
 
 # Elements dropped with everything inside them.
 DROPPED = {
@@ -36,6 +43,10 @@ LISTS = {"ul", "ol"}
 MAX_LIST_START = 999_999_999
 # How many unclosed dropped elements are let go of before the rest stays dropped.
 MAX_REOPENED = 50
+# How many blockquotes, lists and list items may hold each other (a list and its item count
+# two); deeper ones are plain blocks. Past about ten levels markdown-it renders nothing of
+# what is inside, and each level indents everything within it once more.
+MAX_NESTING = 8
 
 # What our markdown subset gives a meaning to ("~~~" opens a code block, as "```" does).
 _SPECIAL = re.compile(r"([\\*_\[\]<>`~])")
@@ -44,34 +55,61 @@ _BULLET = re.compile(r"(?m)^([ \t]*)([-+])(?=[ \t]|$)")
 _NUMBERED = re.compile(r"(?m)^([ \t]*\d{1,9})([.)])(?=[ \t]|$)")
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is text
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-# Browsers ignore these anywhere in a URL, so "java\tscript:" is javascript: to them.
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+# Browsers drop tabs and newlines anywhere in a URL (so "java\tscript:" is javascript: to
+# them), and control characters and spaces at its ends; a space within is %20.
+_URL_DROPPED = re.compile(r"[\t\n\r]+")
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
 _URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"})
 _BACKTICKS = re.compile(r"`+")
+# "<![" with no name after it: a browser hides it to the next ">", Python's parser fails.
+_BOGUS_SECTION = re.compile(r"<!\[(?![A-Za-z])[^>]*>?")
 
 # Emphasis beside a word only opens or closes when its inner edge is not punctuation: in
-# CommonMark "**Update:**Text" stays literal. Punctuation at an emphasis' edge is noted between
-# these noncharacters (which no text keeps) and moved outside its marks, once a paragraph is
-# whole, where a word stands on that side.
-_LEAD, _LEAD_END, _TRAIL, _TRAIL_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
-_NONCHARACTERS = str.maketrans(dict.fromkeys(map(ord, _LEAD + _LEAD_END + _TRAIL + _TRAIL_END)))
-_LEADING = re.compile(f"{_LEAD}(\\*+){_LEAD_END}([^{_LEAD_END}]*){_LEAD_END}")
-_TRAILING = re.compile(f"{_TRAIL}([^{_TRAIL_END}]*){_TRAIL_END}(\\*+){_TRAIL_END}")
-# Punctuation our own syntax writes, never moved: an escaped character, a nested mark, a link.
+# CommonMark "**Update:**Text" stays literal. So each emphasis is written as a form between
+# noncharacters (which no text keeps): its mark, the punctuation at its edges and what is
+# between, resolved once its paragraph is whole (_resolve_emphasis) — the edge punctuation
+# moved outside the marks where a word stands on that side, and the marks left out where they
+# still could not open or close (the words kept, the emphasis lost).
+_OPEN, _PART, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
+_NONCHARACTERS = str.maketrans(dict.fromkeys(map(ord, _OPEN + _PART + _CLOSE)))
+_FORM = re.compile(
+    f"{_OPEN}(\\*+){_PART}([^{_OPEN}-{_CLOSE}]*){_PART}([^{_OPEN}-{_CLOSE}]*)"
+    f"{_PART}([^{_OPEN}-{_CLOSE}]*){_PART}{_CLOSE}"
+)
+# Punctuation our own syntax writes, never moved: an escape, a nested mark, a link, code.
 _SYNTAX = frozenset("*_\\`[]()<>~")
+# The end of a link we wrote (its target holds no parenthesis: they are %28 and %29).
+_LINK_END = re.compile(r"(?<!\\)\]\([^()]*\)$")
+# Two emphasis forms of one mark side by side, nothing between (<b>a</b><b>b</b>): one form,
+# as "**a****b**" would not read as two.
+_TOUCHING = re.compile(
+    f"{_OPEN}(\\*+){_PART}([^{_OPEN}-{_CLOSE}]*){_PART}([^{_OPEN}-{_CLOSE}]*)"
+    f"{_PART}{_PART}{_CLOSE}{_OPEN}\\1{_PART}{_PART}"
+)
 
 
 def _is_punctuation(char: str) -> bool:
     return char not in _SYNTAX and unicodedata.category(char)[0] in "PS"
 
 
+def _holds_fast(char: str) -> bool:
+    """Whether emphasis beside a word opens or closes with this character inside its mark: a
+    letter or digit, or a nested mark."""
+    return char.isalnum() or char == "*"
+
+
 def html_to_source(html: str) -> str:
     """Return the HTML of an imported comment written in our own source format, without the
     control characters XML lets through (U+0080-U+009F) and no form would take."""
+    html = _BOGUS_SECTION.sub("", html.replace("\r\n", "\n").replace("\r", "\n"))
     for _attempt in range(MAX_REOPENED + 1):
         converter = _Converter(html)
-        converter.feed(html)
-        converter.close()
+        try:
+            converter.feed(html)
+            converter.close()
+        except AssertionError:  # html.parser gives up on some malformed declarations
+            return escape_text(_clean(strip_tags_text(html))).strip(" \n")
         unclosed = converter.unclosed_start
         if unclosed is None or _attempt == MAX_REOPENED:
             break
@@ -80,19 +118,34 @@ def html_to_source(html: str) -> str:
     return without_control_characters(converter.source())
 
 
+def _clean(text: str) -> str:
+    """Return text as it is escaped: composed (NFC), so that no character composes with an
+    escape after it, and without control characters or our noncharacters."""
+    text = without_control_characters(text.translate(_NONCHARACTERS))
+    return unicodedata.normalize("NFC", text)
+
+
 def escape_text(text: str) -> str:
     """Return text with a backslash before every character our markdown would read."""
     text = _SPECIAL.sub(r"\\\1", text)
+    return _escape_markers(text)
+
+
+def _escape_markers(text: str) -> str:
+    """Escape list markers at the starts of lines ("- ", "1. "), once: an escaped one starts
+    with a backslash."""
     return _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\1\\\2", text))
 
 
 def link_target(href: str | None) -> str | None:
-    """Return href ready for a markdown link, or None when its scheme is not allowed."""
-    url = _URL_IGNORED.sub("", (href or "").translate(_NONCHARACTERS))
+    """Return href ready for a markdown link, as markdown-it writes it (so a rendered link
+    converts back to the same source), or None when its scheme is not allowed."""
+    url = _URL_DROPPED.sub("", (href or "").translate(_NONCHARACTERS)).strip(_URL_EDGES)
+    url = _URL_CONTROLS.sub("", url).replace(" ", "%20")
     scheme = _SCHEME.match(url)
     if scheme is None or scheme.group(1).lower() not in ALLOWED_URL_SCHEMES:
         return None
-    return url.translate(_URL_UNSAFE)
+    return normalizeLink(url).translate(_URL_UNSAFE)
 
 
 def _code_span(text: str) -> str:
@@ -108,49 +161,68 @@ def _code_span(text: str) -> str:
 
 def _code_block(text: str) -> str:
     """Return a <pre>'s text as a fenced code block ("" for one with no text)."""
-    text = text.removeprefix("\n").rstrip()
+    text = text.rstrip()
     if not text.strip():
         return ""
     fence = "`" * max(3, max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     return f"{fence}\n{text}\n{fence}"
 
 
-def _resolve_edges(text: str) -> str:
-    """Put each emphasis' edge punctuation (noted by close_inline) inside its marks, or
-    outside them where a word stands beside: the marks then open and close."""
+def _resolve_emphasis(text: str) -> str:
+    """Write out each emphasis form of a paragraph (see _FORM), the innermost first."""
 
-    def leading(match: re.Match) -> str:
-        before = match.string[match.start() - 1] if match.start() else ""
-        mark, punctuation = match.groups()
-        return punctuation + mark if before.isalnum() else mark + punctuation
+    def resolve(match: re.Match) -> str:
+        mark, lead, inner, trail = match.groups()
+        string = match.string
+        before = string[match.start() - 1] if match.start() else ""
+        after = string[match.end() : match.end() + 1]
+        # Another emphasis right after: its mark touches this one's like a word would.
+        word_before, word_after = before.isalnum(), after.isalnum() or after == _OPEN
+        outside_before = lead if lead and word_before else ""
+        outside_after = trail if trail and word_after else ""
+        body = (lead if not outside_before else "") + inner + (trail if not outside_after else "")
+        if not body:
+            return outside_before + outside_after
+        if (word_before and not _holds_fast(body[0])) or (word_after and not _holds_fast(body[-1])):
+            return outside_before + body + outside_after  # the marks could not hold here
+        return f"{outside_before}{mark}{body}{mark}{outside_after}"
 
-    def trailing(match: re.Match) -> str:
-        after = match.string[match.end() : match.end() + 1]
-        punctuation, mark = match.groups()
-        return mark + punctuation if after.isalnum() else punctuation + mark
-
-    return _TRAILING.sub(trailing, _LEADING.sub(leading, text))
+    for _level in range(text.count(_OPEN)):
+        text = _TOUCHING.sub(f"{_OPEN}\\1{_PART}\\2{_PART}\\3", text)
+        text, resolved = _FORM.subn(resolve, text)
+        if not resolved:
+            break
+    return text.translate(_NONCHARACTERS)
 
 
 class _Container:
     """A block holding blocks: the document, a blockquote, a list or one of its items."""
 
-    __slots__ = ("kind", "blocks", "ordered", "number", "implicit")
+    __slots__ = ("kind", "blocks", "ordered", "number", "implicit", "other_markers", "last_list")
 
-    def __init__(self, kind: str, *, ordered=False, number=1, implicit=False):
+    def __init__(self, kind: str, *, ordered=False, number=1, implicit=False, other=False):
         self.kind = kind
         self.blocks: list[str] = []
         self.ordered = ordered
         self.number = number
         self.implicit = implicit  # a list no <ul> or <ol> opened, around a stray <li>
+        # A list right after another of its kind takes the other markers ("* ", "1)"), or the
+        # two would read as one.
+        self.other_markers = other
+        # Whether the last block added is a list, and which: (ordered, other markers).
+        self.last_list: tuple[bool, bool] | None = None
 
     def marker(self) -> str:
         """Return the marker of this list's next item."""
         if not self.ordered:
-            return "- "
-        marker = f"{self.number}. "
+            return "* " if self.other_markers else "- "
+        marker = f"{self.number}{')' if self.other_markers else '.'} "
         self.number = min(self.number + 1, MAX_LIST_START)
         return marker
+
+
+# Tags that end a line inside <pre> (its text keeps no markup, but keeps their lines apart).
+_PRE_LINE_TAGS = BLOCKS | LISTS | {"li", "blockquote", "pre"}
 
 
 class _Converter(HTMLParser):
@@ -164,6 +236,7 @@ class _Converter(HTMLParser):
         self.unclosed_start: tuple[int, int] | None = None
         self.pre: list[str] | None = None  # the text of the <pre> being read
         self.pre_depth = 0
+        self.pre_fresh = False  # nothing read since <pre> (a newline right after it goes)
         # The blocks being written: the document, then each blockquote, list and list item
         # still open inside it.
         self.containers = [_Container("document")]
@@ -179,41 +252,42 @@ class _Converter(HTMLParser):
         if depth:
             if tag == dropped:
                 self.skipping = (dropped, depth + 1)
-        elif tag in DROPPED:
+            return
+        if tag in DROPPED:
             self.skipping = (tag, 1)
             line, column = self.getpos()
             start = self.line_starts[line - 1] + column
             self.skip_tag = (start, start + len(self.get_starttag_text() or ""))
         elif self.pre is not None:
+            self.pre_fresh = False
             if tag == "pre":
                 self.pre_depth += 1
-            elif tag == "br":
+            if tag == "br" or tag in _PRE_LINE_TAGS:
                 self.pre.append("\n")
         elif tag == "pre":
             self.end_paragraph()
-            self.pre, self.pre_depth = [], 1
+            self.pre, self.pre_depth, self.pre_fresh = [], 1, True
+        elif tag in ("blockquote", "li") or tag in LISTS:
+            self.end_paragraph()
+            if len(self.containers) > MAX_NESTING:
+                return  # as deep as it goes: a plain block
+            if tag == "blockquote":
+                self.containers.append(_Container("quote"))
+            elif tag in LISTS:
+                self.open_list(ordered=tag == "ol", number=_list_start(dict(attrs)))
+            else:
+                if self.containers[-1].kind == "item":
+                    self.close_container()
+                if self.containers[-1].kind != "list":
+                    self.open_list(ordered=False, number=1, implicit=True)
+                self.containers.append(_Container("item"))
+        elif tag in BLOCKS:
+            self.end_paragraph()
         elif self.inline[-1][0] == "code":
             if tag == "br":
                 self.inline[-1][2].append(" ")
         elif tag == "br":
             self.inline[-1][2].append("\n")
-        elif tag == "blockquote":
-            self.end_paragraph()
-            self.containers.append(_Container("quote"))
-        elif tag in LISTS:
-            self.end_paragraph()
-            self.containers.append(
-                _Container("list", ordered=tag == "ol", number=_list_start(dict(attrs)))
-            )
-        elif tag == "li":
-            self.end_paragraph()
-            if self.containers[-1].kind == "item":
-                self.close_container()
-            if self.containers[-1].kind != "list":
-                self.containers.append(_Container("list", implicit=True))
-            self.containers.append(_Container("item"))
-        elif tag in BLOCKS:
-            self.end_paragraph()
         elif tag in MARKS:
             mark = MARKS[tag]
             self.inline.append((tag, "" if self.is_open(mark) else mark, []))
@@ -236,10 +310,14 @@ class _Converter(HTMLParser):
                 if depth == 1:
                     self.skip_tag = None
         elif self.pre is not None:
+            self.pre_fresh = False
             if tag == "pre":
                 self.pre_depth -= 1
                 if not self.pre_depth:
                     self.end_pre()
+                    return
+            if tag in _PRE_LINE_TAGS:
+                self.pre.append("\n")
         elif tag == "blockquote":
             self.close_down_to("quote")
         elif tag in LISTS:
@@ -258,8 +336,11 @@ class _Converter(HTMLParser):
     def handle_data(self, data):
         if self.skipping[1]:
             return
-        data = data.translate(_NONCHARACTERS)
+        data = _clean(data)
         if self.pre is not None:
+            if self.pre_fresh and data.startswith("\n"):
+                data = data[1:]  # as browsers drop it
+            self.pre_fresh = False
             self.pre.append(data)
         elif self.inline[-1][0] == "code":
             self.inline[-1][2].append(_SPACE.sub(" ", data))
@@ -281,8 +362,7 @@ class _Converter(HTMLParser):
     def image(self, attrs: dict) -> None:
         """An image: a link to it named by its alt text (its address when it has none); its
         alt text alone inside a link; nothing when its address has another scheme."""
-        alt = escape_text(_SPACE.sub(" ", (attrs.get("alt") or "").translate(_NONCHARACTERS)))
-        alt = alt.strip()
+        alt = escape_text(_SPACE.sub(" ", _clean(attrs.get("alt") or ""))).strip()
         if self.is_open("a"):
             self.inline[-1][2].append(alt)
             return
@@ -291,53 +371,62 @@ class _Converter(HTMLParser):
             self.inline[-1][2].append(f"[{alt or escape_text(target)}]({target})")
 
     def close_inline(self) -> None:
-        """Close the innermost inline element, with its white space outside its marks (a "* x*"
-        is no emphasis) and nothing at all for one that holds no text."""
+        """Close the innermost inline element, with its white space (any: a no-break space
+        too) outside its marks (a "* x*" is no emphasis) and nothing at all for one that holds
+        no text."""
         tag, mark, parts = self.inline.pop()
         text = "".join(parts)
         if tag == "code":
             self.inline[-1][2].append(_code_span(text))
             return
-        core = text.strip(" \n")
+        core = text.strip()
         if core and mark:
-            lead = text[: len(text) - len(text.lstrip(" \n"))]
-            trail = text[len(text.rstrip(" \n")) :]
-            if tag == "a":
-                marked = f"[{core}]({mark})"
-            else:
-                marked = _emphasis(core, mark)
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()) :]
+            marked = f"[{core}]({mark})" if tag == "a" else _emphasis(core, mark)
             text = lead + marked + trail
         self.inline[-1][2].append(text)
 
     def end_paragraph(self) -> None:
-        """Finish the paragraph being written; inline elements still open carry on after it."""
-        still_open = [(tag, mark, []) for tag, mark, _parts in self.inline[1:]]
+        """Finish the paragraph being written; inline elements still open carry on after it
+        (but code: a block ends it, as a browser shows it)."""
+        still_open = [(tag, mark, []) for tag, mark, _parts in self.inline[1:] if tag != "code"]
         while len(self.inline) > 1:
             self.close_inline()
         parts = self.inline[0][2]
         text = re.sub(r" *\n[ \n]*", "\n", re.sub(r" {2,}", " ", "".join(parts))).strip(" \n")
         parts.clear()
         if text:
-            self.add_block(_resolve_edges(text))
+            # A list marker may have been split between two texts ("1<span>.</span> x").
+            self.add_block(_escape_markers(_resolve_emphasis(text)))
         self.inline.extend(still_open)
 
     # Blocks -------------------------------------------------------------------------------
 
+    def open_list(self, *, ordered: bool, number: int, implicit: bool = False) -> None:
+        last = self.containers[-1].last_list
+        other = last is not None and last == (ordered, False)
+        self.containers.append(
+            _Container("list", ordered=ordered, number=number, implicit=implicit, other=other)
+        )
+
     def end_pre(self) -> None:
         block = _code_block("".join(self.pre or ()))
-        self.pre, self.pre_depth = None, 0
+        self.pre, self.pre_depth, self.pre_fresh = None, 0, False
         if block:
             self.add_block(block)
 
-    def add_block(self, block: str) -> None:
-        """Add a finished block to the innermost container. Directly in a list (outside its
-        items) it is an item of its own; after a stray <li>, the list that item made ends."""
+    def add_block(self, block: str, *, list_kind: tuple[bool, bool] | None = None) -> None:
+        """Add a finished block to the innermost container (list_kind: the list it is, if it
+        is one). Directly in a list (outside its items) it is an item of its own; after a
+        stray <li>, the list that item made ends."""
         container = self.containers[-1]
         if container.kind != "list":
             container.blocks.append(block)
+            container.last_list = list_kind
         elif container.implicit:
             self.close_container()
-            self.add_block(block)
+            self.add_block(block, list_kind=list_kind)
         else:
             container.blocks.append(_item(block, container.marker()))
 
@@ -360,16 +449,15 @@ class _Converter(HTMLParser):
         self.end_paragraph()
         container = self.containers.pop()
         outer = self.containers[-1]
-        text = ""
-        if container.kind == "quote" and container.blocks:
-            text = _quoted("\n\n".join(container.blocks))
+        if container.kind == "item":
+            if container.blocks:
+                outer.blocks.append(_item("\n\n".join(container.blocks), outer.marker()))
+        elif container.kind == "quote" and container.blocks:
+            self.add_block(_quoted("\n\n".join(container.blocks)))
         elif container.kind == "list" and container.blocks:
             loose = any("\n\n" in item for item in container.blocks)
             text = ("\n\n" if loose else "\n").join(container.blocks)
-        elif container.kind == "item" and container.blocks:
-            outer.blocks.append(_item("\n\n".join(container.blocks), outer.marker()))
-        if text:
-            self.add_block(text)
+            self.add_block(text, list_kind=(container.ordered, container.other_markers))
         return container
 
     def source(self) -> str:
@@ -378,38 +466,32 @@ class _Converter(HTMLParser):
         self.end_paragraph()
         while len(self.containers) > 1:
             self.close_container()
-        return normalize_body("\n\n".join(self.containers[0].blocks))
+        return "\n\n".join(self.containers[0].blocks).strip(" \n")
 
 
 def _emphasis(core: str, mark: str) -> str:
-    """Return core between the marks, the punctuation at its edges noted for _resolve_edges."""
+    """Return core as an emphasis form (_FORM): the punctuation at its edges apart."""
     start, end = 0, len(core)
     while start < end:
         if core[start] == "\\" and start + 1 < end:  # an escaped character: punctuation too
             start += 2
-        elif _is_punctuation(core[start]):
+        elif _is_punctuation(core[start]) or core[start] == "(":  # "[" would start a link
             start += 1
         else:
             break
     while end > start:
         if end - start >= 2 and core[end - 2] == "\\":
             end -= 2
-        elif _is_punctuation(core[end - 1]):
+        elif _is_punctuation(core[end - 1]) or (
+            core[end - 1] == ")" and not _LINK_END.search(core, 0, end)
+        ):
             end -= 1
         else:
             break
-    if start == end:  # nothing but punctuation: nothing to move it away from
-        return f"{mark}{core}{mark}"
     lead, inner, trail = core[:start], core[start:end], core[end:]
-    if lead:
-        lead = f"{_LEAD}{mark}{_LEAD_END}{lead}{_LEAD_END}"
-    else:
-        lead = mark
-    if trail:
-        trail = f"{_TRAIL}{trail}{_TRAIL_END}{mark}{_TRAIL_END}"
-    else:
-        trail = mark
-    return f"{lead}{inner}{trail}"
+    if not inner:  # nothing but punctuation: nothing to move it away from
+        lead, inner, trail = "", core, ""
+    return f"{_OPEN}{mark}{_PART}{lead}{_PART}{inner}{_PART}{trail}{_PART}{_CLOSE}"
 
 
 def _list_start(attrs: dict) -> int:

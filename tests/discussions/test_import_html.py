@@ -302,3 +302,84 @@ def test_hostile_disqus_messages_are_exported_as_safe_source_text_and_imported_o
 )
 def test_list_markers_and_backticks_written_as_text_stay_text(text):
     assert render_comment(html_to_source(f"<p>{text}</p>")) == f"<p>{text}</p>"
+
+
+# Found by review: each of these failed on the converter before it was fixed ------------
+
+
+def test_a_nameless_marked_section_is_hidden_as_a_browser_hides_it():
+    # html.parser raised AssertionError on "<![" without a name, which stopped the import.
+    assert html_to_source("<p>a <![ b</p><p>c</p>") == "a\n\nc"  # hidden up to its ">"
+    assert html_to_source("<p>a <![ b> c</p>") == "a c"
+
+
+def test_deep_nesting_is_cut_to_plain_blocks_and_keeps_every_word():
+    source = html_to_source("<blockquote>x" * 200)
+    assert source.count("x") == 200
+    assert max(len(line) - len(line.lstrip("> ")) for line in source.splitlines()) <= 2 * 8
+    listed = html_to_source("<ul><li>y" * 200)
+    assert listed.count("y") == 200
+    assert render_comment(listed).count("y") == 200  # none past markdown-it's nesting limit
+
+
+@pytest.mark.parametrize(
+    ("html", "rendered"),
+    [
+        ("<p>1\x85. x</p>", "<p>1. x</p>"),  # a control character between "1" and "."
+        ("<p>-\x96 y</p>", "<p>- y</p>"),
+        ("<p>\u1fefcode\u1fef</p>", "<p>`code`</p>"),  # U+1FEF is a backtick once composed
+        ("<p>1<span>.</span> x</p>", "<p>1. x</p>"),  # a marker split between two texts
+        ("<p>a<br>1<!-- c -->. x</p>", "<p>a<br>\n1. x</p>"),
+    ],
+)
+def test_text_gains_no_meaning_from_what_happens_after_escaping(html, rendered):
+    assert render_comment(html_to_source(html)) == rendered
+
+
+@pytest.mark.parametrize(
+    ("html", "rendered"),
+    [
+        ("<strong>Note:&nbsp;</strong>text", "<p><strong>Note:</strong>&nbsp;text</p>"),
+        ("x<b>(y)</b>z", "<p>x(<strong>y</strong>)z</p>"),
+        ("wow<b>!!!</b>", "<p>wow!!!</p>"),  # marks that cannot hold beside a word go
+        ('<b><a href="https://x.kr/">부산역</a></b>에서',
+         '<p><a href="https://x.kr/" rel="nofollow ugc noopener noreferrer">부산역</a>에서</p>'),
+        ("버스<b><code>x</code></b>를", "<p>버스<code>x</code>를</p>"),
+        ("<b>a</b><b>b</b>", "<p><strong>ab</strong></p>"),
+        ("<b>Update:</b><i>now</i>", "<p><strong>Update</strong>:<em>now</em></p>"),
+    ],
+)  # fmt: skip
+def test_emphasis_never_shows_its_asterisks(html, rendered):
+    assert render_comment(html_to_source(html)) == rendered
+
+
+def test_link_targets_are_what_a_browser_follows_and_convert_back_alike():
+    assert html_to_source('<a href="https://e.com/my file.pdf">f</a>') == (
+        "[f](https://e.com/my%20file.pdf)"
+    )
+    korean = html_to_source('<a href="https://ko.wikipedia.org/wiki/부산">부산</a>')
+    assert korean == "[부산](https://ko.wikipedia.org/wiki/%EB%B6%80%EC%82%B0)"
+    assert html_to_source(render_comment(korean)) == korean
+    # A space inside a scheme makes no scheme at all.
+    assert html_to_source('<a href=" java script:alert(1)">x</a>') == "x"
+
+
+def test_lists_one_after_another_stay_apart():
+    ordered = html_to_source("<ol><li>a</li></ol><ol><li>b</li></ol>")
+    assert render_comment(ordered) == "<ol>\n<li>a</li>\n</ol>\n<ol>\n<li>b</li>\n</ol>"
+    bullets = html_to_source("<ul><li>a</li></ul><ul><li>b</li></ul>")
+    assert render_comment(bullets) == "<ul>\n<li>a</li>\n</ul>\n<ul>\n<li>b</li>\n</ul>"
+    assert html_to_source(render_comment(bullets)) == bullets
+
+
+def test_code_ends_at_a_block_and_pre_keeps_its_lines():
+    source = html_to_source("<p><code>x</p><ul><li>a</li><li>b</li></ul><p>after</p>")
+    assert source == "`x`\n\n- a\n- b\n\nafter"
+    assert html_to_source("<pre>line1<div>line2</div></pre>") == "```\nline1\nline2\n```"
+    assert html_to_source("<pre>code</p>more</pre>") == "```\ncode\nmore\n```"
+
+
+def test_a_code_blocks_leading_blank_line_survives_a_round_trip():
+    source = html_to_source("<pre>\n\n  x</pre>")
+    assert source == "```\n\n  x\n```"
+    assert html_to_source(render_comment(source)) == source

@@ -64,6 +64,9 @@ _URL_UNSAFE = str.maketrans({"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\
 _BACKTICKS = re.compile(r"`+")
 # "<![" with no name after it: a browser hides it to the next ">", Python's parser fails.
 _BOGUS_SECTION = re.compile(r"<!\[(?![A-Za-z])[^>]*>?")
+# A tag's start ("<a", "</", "<!", "<?"): one that no ">" ever ends runs to the end of the
+# comment, which a browser then drops.
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 # Emphasis beside a word only opens or closes when its inner edge is not punctuation: in
 # CommonMark "**Update:**Text" stays literal. So each emphasis is written as a form between
@@ -103,6 +106,7 @@ def html_to_source(html: str) -> str:
     """Return the HTML of an imported comment written in our own source format, without the
     control characters XML lets through (U+0080-U+009F) and no form would take."""
     html = _BOGUS_SECTION.sub("", html.replace("\r\n", "\n").replace("\r", "\n"))
+    html = _without_unended_tail(html)
     for _attempt in range(MAX_REOPENED + 1):
         converter = _Converter(html)
         try:
@@ -116,6 +120,18 @@ def html_to_source(html: str) -> str:
         # As WordPress shows it: the unclosed start tag stripped, what follows it kept.
         html = html[: unclosed[0]] + html[unclosed[1] :]
     return without_control_characters(converter.source())
+
+
+def _without_unended_tail(html: str) -> str:
+    """Return html without the tag or comment at its end that never ends, as a browser drops
+    it: Python's parser (3.11.7) reads each "<" of one again, so that 60,000 characters of
+    "<a <a …" took 20 s."""
+    unended = _TAG_START.search(html, html.rfind(">") + 1)
+    if unended is not None:
+        html = html[: unended.start()]
+    last_end = html.rfind("-->")
+    comment = html.find("<!--", last_end + 3 if last_end >= 0 else 0)
+    return html[:comment] if comment >= 0 else html
 
 
 def _clean(text: str) -> str:

@@ -383,3 +383,10 @@ def test_a_code_blocks_leading_blank_line_survives_a_round_trip():
     source = html_to_source("<pre>\n\n  x</pre>")
     assert source == "```\n\n  x\n```"
     assert html_to_source(render_comment(source)) == source
+
+
+def test_a_tag_or_comment_that_never_ends_is_dropped_as_a_browser_drops_it():
+    assert html_to_source("<p>Before</p><p>a <b c") == "Before\n\na"
+    assert html_to_source("x < y and a<b") == r"x \< y and a"
+    assert html_to_source("keep <!-- a --> this <!-- never closed") == "keep this"
+    assert html_to_source("<a " * 20_000) == ""  # read as text before, 80,000 characters of it

@@ -263,8 +263,6 @@ class Comment(MPTTModel):
 
     def imported_from(self) -> str:
         """Return the system an imported comment came from, in words ("" for one posted here)."""
-        if not self.import_source:
-            return ""
         if self.import_source in ImportSource.values:
             return str(ImportSource(self.import_source).label)
         return self.import_source

@@ -119,7 +119,7 @@ def html_to_source(html: str) -> str:
             break
         # As WordPress shows it: the unclosed start tag stripped, what follows it kept.
         html = html[: unclosed[0]] + html[unclosed[1] :]
-    return without_control_characters(converter.source())
+    return converter.source()  # every text in it went through _clean
 
 
 def _without_unended_tail(html: str) -> str:
